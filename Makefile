@@ -1,0 +1,52 @@
+# Two commands do everything (see README.md):
+#   make all    set up, rebuild data/processed, execute every notebook, write figures/, export the site
+#   make test   set up, run every test (unit tests, nbval on the stored notebooks, figure freshness, browser)
+# Both create the virtual environment .venv on first use, from pinned requirements.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all setup data notebooks site test unit lab bench check-report lock clean
+
+all: setup
+	$(BIN)/python -m analysis build
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+data: setup
+	$(BIN)/python -m analysis data
+
+test: setup
+	$(BIN)/python -m pytest
+
+unit: setup
+	$(BIN)/python -m pytest tests
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup
+	$(BIN)/python benchmarks/bench_load.py
+
+check-report: setup
+	$(BIN)/python -m analysis check-report $(FILE)
+
+# Refresh requirements-lock.txt from requirements.txt in a throw-away environment.
+lock:
+	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/python -m pip install --quiet --upgrade pip==26.3
+	/tmp/lock-venv/bin/python -m pip install --quiet -r requirements.txt
+	/tmp/lock-venv/bin/python -m pip freeze --exclude-editable > requirements-lock.txt
+
+clean:
+	rm -rf $(VENV) data/processed/cache site

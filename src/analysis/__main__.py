@@ -1,0 +1,55 @@
+"""Command line: ``python -m analysis {build,data,check-report,manifest}``.
+
+Bad input ends with a one-line message naming the file and the problem (exit code 2), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import CorpusError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``analysis`` command."""
+    parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="rebuild processed data, execute all notebooks, export the HTML site")
+    b.add_argument("notebooks", nargs="*", type=Path, help="only these notebooks (default: all)")
+    b.add_argument("--no-site", action="store_true", help="skip the HTML export")
+    sub.add_parser("data", help="rebuild data/processed/ from data/raw/")
+    c = sub.add_parser("check-report", help="check a new report before it enters the corpus")
+    c.add_argument("file", type=Path)
+    c.add_argument("--corpus", type=Path, default=None, help="corpus folder whose metadata.csv to check against")
+    sub.add_parser("manifest", help="rewrite data/MANIFEST.sha256 from data/raw/")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            from .build import build
+
+            build(args.notebooks or None, site=not args.no_site)
+        elif args.command == "data":
+            from . import load_corpus
+            from .build import write_processed
+
+            for p in write_processed(load_corpus()):
+                print(p)
+        elif args.command == "check-report":
+            from .checks import check_report
+
+            print(check_report(args.file, args.corpus))
+        elif args.command == "manifest":
+            from .checks import write_manifest
+
+            print(write_manifest())
+    except CorpusError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The main job: rebuild processed data, execute every notebook in place, export the HTML site.
+
+``python -m analysis build`` (``make all``). Notebooks run in reading order in a fresh kernel each,
+with their outputs stored back into the ``.ipynb`` files (that is what nbval later compares).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from .config import NOTEBOOKS_DIR, processed_dir
+
+#: Environment for notebook kernels: fixed hash seed, no user site, quiet jieba.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "PYTHONNOUSERSITE": "1"}
+TIMEOUT = 900
+
+
+def notebook_paths(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Notebooks in reading order (``01_…``, ``02_…``)."""
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def write_processed(corpus) -> list[Path]:
+    """Write the cleaned corpus as readable tables under ``<corpus>/processed/``."""
+    out = processed_dir(corpus.root)
+    (out / "cleaned").mkdir(parents=True, exist_ok=True)
+    written = []
+    docs = corpus.documents.drop(columns=["text"])
+    written.append(out / "documents.csv")
+    docs.to_csv(written[-1], index=False, lineterminator="\n")
+    written.append(out / "sentences.csv")
+    corpus.sentences.to_csv(written[-1], index=False, lineterminator="\n")
+    written.append(out / "tokens.csv")
+    corpus.tokens.to_csv(written[-1], index=False, lineterminator="\n")
+    written.append(out / "audit.json")
+    written[-1].write_text(json.dumps(corpus.audits, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    for row in corpus.documents.itertuples():
+        p = out / "cleaned" / f"{row.doc_id}.txt"
+        p.write_text((row.title + "\n\n" if row.title else "") + row.text + "\n", encoding="utf-8")
+        written.append(p)
+    return written
+
+
+def execute_notebook(path: Path, timeout: int = TIMEOUT) -> float:
+    """Run one notebook top to bottom in a fresh kernel and store its outputs. Returns seconds."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    saved = {k: os.environ.get(k) for k in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+def build(notebooks: list[Path] | None = None, site: bool = True) -> None:
+    """Processed data, then every notebook, then the site."""
+    from . import load_corpus
+
+    t0 = time.perf_counter()
+    corpus = load_corpus()
+    written = write_processed(corpus)
+    print(f"processed data: {len(written)} files in {processed_dir(corpus.root)} ({time.perf_counter() - t0:.1f}s)")
+    for path in notebooks or notebook_paths():
+        secs = execute_notebook(path)
+        print(f"executed {path.name} ({secs:.1f}s)")
+    if site:
+        from .site import export_site
+
+        index = export_site(notebooks or notebook_paths())
+        print(f"site: {index}")
+    print(f"done in {time.perf_counter() - t0:.1f}s")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    build([Path(p) for p in sys.argv[1:]] or None)

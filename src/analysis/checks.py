@@ -1,0 +1,77 @@
+"""Checks on raw data: the SHA-256 manifest, and a report's check before it enters the corpus."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import clean
+from .config import DATA_DIR, corpus_dir
+from .corpus import decode, read_metadata
+from .errors import CorpusError
+
+MANIFEST = DATA_DIR / "MANIFEST.sha256"
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(path: Path = MANIFEST) -> dict[str, str]:
+    """``relative path -> sha256`` from a ``sha256sum``-style manifest."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.strip()] = digest
+    return out
+
+
+def write_manifest(data_dir: Path = DATA_DIR) -> Path:
+    """Record the SHA-256 of every file in ``raw/`` (run after adding a report, never after editing one)."""
+    lines = [f"{sha256(p)}  raw/{p.name}" for p in sorted((data_dir / "raw").iterdir()) if p.is_file() and not p.name.startswith(".")]
+    path = data_dir / "MANIFEST.sha256"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def check_report(path: Path, corpus: Path | None = None) -> str:
+    """What the corpus will make of a new report: encoding, script, pinyin, furniture, metadata.
+
+    Raises :class:`CorpusError` for a file the corpus would refuse (empty, binary, undecodable).
+    Returns a readable summary of what cleaning will do.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CorpusError(path, "no such file")
+    text, encoding = decode(path.read_bytes(), path)
+    result = clean.clean_text(text, path.name, encoding=encoding)
+    a = result.audit
+    lines = [f"report: {path}", f"encoding: {encoding}" + ("" if encoding.startswith("utf-8") else " (will be decoded; consider saving as UTF-8)"),
+             f"script: {a.script_detected} ({a.chars_converted} characters will be converted to simplified)",
+             f"pinyin annotations: {a.annotations_removed} removed, {len(a.annotation_mismatches)} not a reading of their character",
+             f"lost characters: {len(a.repairs)} repaired, {len(a.flagged)} flagged"]
+    lines += [f"  flagged: {f['context']} ({f['problem']})" for f in a.flagged]
+    lines.append(f"title: {a.title or '(none found)'}")
+    lines.append(f"dropped lines: {len(a.dropped)}")
+    lines += [f"  [{d['kind']}] {d['text'][:70]}" for d in a.dropped]
+    lines += [f"  [inline] {d['text']}" for d in a.inline_removed]
+    lines.append(f"paragraphs rejoined across breaks: {len(a.rejoins)}")
+    lines.append(f"body: {len(result.paragraphs)} paragraphs, {a.chars_out} characters (from {a.chars_in})")
+    if a.byline:
+        lines.append(f"byline: {a.byline}")
+    root = corpus or corpus_dir()
+    try:
+        meta = read_metadata(root)
+    except CorpusError as e:
+        lines.append(f"metadata: cannot read ({e})")
+    else:
+        rows = meta[meta["file"] == path.name]
+        if rows.empty:
+            lines.append(f"metadata: no row for {path.name} in {root / 'metadata.csv'}: add one (columns: {', '.join(meta.columns)})")
+        else:
+            row = rows.iloc[0]
+            empty = [c for c in meta.columns if not row[c]]
+            lines.append(f"metadata: row {row['doc_id']}; empty fields: {', '.join(empty) or 'none'}")
+    return "\n".join(lines)

@@ -1,0 +1,380 @@
+"""Deterministic, audited cleaning of one raw report into simplified body text.
+
+The steps, in order (each recorded in an :class:`Audit`):
+
+1. remove pinyin injected after characters (``萍鄉(xiāng)`` -> ``萍鄉``), keeping real
+   parenthesised text (``文明委(擴(kuò)大)會(huì)議`` -> ``文明委(擴大)會議``);
+2. repair characters the injection destroyed (``?`` plus a pinyin remnant) from
+   ``data/lexicon/repairs.csv``; any other remnant is replaced by ``〓`` and flagged;
+3. convert traditional to simplified script with OpenCC (``t2s``, phrase-aware), then apply the
+   context fixes in ``data/lexicon/script_fixes.csv``;
+4. drop web-page furniture by the rules in ``data/lexicon/furniture.yaml`` (navigation, widgets,
+   bylines, photo captions, a summary that repeats the lead) and set the headline aside as title;
+5. rejoin paragraphs broken across page breaks;
+6. normalise punctuation (ASCII to full-width next to Chinese text) and whitespace.
+
+Nothing is lost silently: :attr:`CleanResult.trace` lists every piece of the converted input in
+order with what happened to it, so the body plus the dropped pieces rebuild the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .config import LEXICON_DIR
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+#: A character followed by a parenthesised lower-case pinyin syllable.
+ANNOTATION_RE = re.compile(rf"(?P<han>[{HAN}])\((?P<py>[{PINYIN_LETTERS}]{{1,7}})\)")
+#: What the injection leaves where it destroyed a character: ``?`` + remnant + ``)`` (+ a private-use char).
+DEBRIS_RE = re.compile(rf"(?:\?[{PINYIN_LETTERS}]{{1,7}}\)[\ue000-\uf8ff]?)+")
+#: Marks a character that was lost and could not be restored (the printer's "geta" mark).
+LOST_CHAR = "〓"
+
+SENTENCE_END = "。！？!?"
+#: A paragraph ending in one of these is complete; anything else may continue after a page break.
+PARAGRAPH_END = "。！？!?；;：:…”’」』）)》】"
+LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、是要]|——|第[一二三四五六七八九十]+[，、])")
+
+_ASCII_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+@dataclass
+class Rules:
+    """Cleaning rules read from ``data/lexicon/`` (see the files for the evidence of each)."""
+
+    furniture: dict
+    repairs: list[dict]
+    script_fixes: list[dict]
+
+
+@dataclass
+class Audit:
+    """What cleaning did to one report."""
+
+    file: str
+    encoding: str = "utf-8"
+    script_detected: str = "simplified"
+    chars_in: int = 0
+    chars_out: int = 0
+    annotations_removed: int = 0
+    annotation_mismatches: list[dict] = field(default_factory=list)
+    chars_converted: int = 0
+    conversions: dict = field(default_factory=dict)
+    script_fixes: list[dict] = field(default_factory=list)
+    repairs: list[dict] = field(default_factory=list)
+    flagged: list[dict] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)
+    inline_removed: list[dict] = field(default_factory=list)
+    rejoins: list[dict] = field(default_factory=list)
+    punctuation_normalised: int = 0
+    title: str = ""
+    byline: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain dict, for JSON and tables."""
+        return asdict(self)
+
+
+@dataclass
+class CleanResult:
+    """Cleaned report: title, body paragraphs and the audit."""
+
+    title: str
+    paragraphs: list[str]
+    audit: Audit
+    converted: str
+    trace: list[tuple[str, str]]
+
+    @property
+    def text(self) -> str:
+        """The body, paragraphs joined by newlines (the text all offsets refer to)."""
+        return "\n".join(self.paragraphs)
+
+
+# --------------------------------------------------------------------------------------------
+# rules
+
+
+@lru_cache(maxsize=4)
+def load_rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
+    """Read the furniture, repair and script-fix rules from the lexicon folder."""
+    furniture = yaml.safe_load((lexicon_dir / "furniture.yaml").read_text(encoding="utf-8"))
+    with open(lexicon_dir / "repairs.csv", encoding="utf-8", newline="") as f:
+        repairs = list(csv.DictReader(f))
+    with open(lexicon_dir / "script_fixes.csv", encoding="utf-8", newline="") as f:
+        fixes = list(csv.DictReader(f))
+    return Rules(furniture=furniture, repairs=repairs, script_fixes=fixes)
+
+
+# --------------------------------------------------------------------------------------------
+# 1-3: characters
+
+
+@lru_cache(maxsize=1)
+def _readings() -> tuple[dict, frozenset]:
+    """pypinyin's readings per character (tone marks) and the set of all valid syllables."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    per_char = {chr(cp): frozenset(v.split(",")) for cp, v in pinyin_dict.items()}
+    syllables = frozenset(s for v in per_char.values() for s in v)
+    return per_char, syllables
+
+
+def strip_annotations(text: str) -> tuple[str, int, list[dict]]:
+    """Remove pinyin injected after characters; keep real parenthesised text.
+
+    An annotation is removed when its syllable is a valid pinyin syllable; a syllable that is
+    not a reading of the character it follows is removed too but listed as a mismatch.
+    Returns the text, the number removed and the mismatches.
+    """
+    per_char, syllables = _readings()
+    removed = 0
+    mismatches: list[dict] = []
+
+    def replace(m: re.Match) -> str:
+        nonlocal removed
+        han, py = m.group("han"), m.group("py")
+        if py not in syllables:
+            return m.group(0)
+        removed += 1
+        if py not in per_char.get(han, ()):
+            mismatches.append({"char": han, "pinyin": py, "offset": m.start()})
+        return han
+
+    return ANNOTATION_RE.sub(replace, text), removed, mismatches
+
+
+def repair_debris(text: str, file: str, repairs: list[dict]) -> tuple[str, list[dict], list[dict]]:
+    """Repair characters lost to the injection where a rule makes them certain; flag the rest.
+
+    A rule matches on the report file (empty matches any), the remnant (private-use characters
+    ignored) and the text right before and after it. Unmatched remnants become ``〓``.
+    """
+    done: list[dict] = []
+    flagged: list[dict] = []
+
+    def replace(m: re.Match) -> str:
+        debris = m.group(0)
+        bare = re.sub("[\ue000-\uf8ff]", "", debris)
+        before = text[max(0, m.start() - 12) : m.start()].split("\n")[-1].lstrip()
+        after = text[m.end() : m.end() + 12].split("\n")[0].rstrip()
+        for rule in repairs:
+            if (
+                rule["doc_file"] in ("", file)
+                and rule["debris"] == bare
+                and before.endswith(rule["before"])
+                and after.startswith(rule["after"])
+            ):
+                done.append(
+                    {"debris": bare, "context": f"{before}▮{after}", "replacement": rule["replacement"],
+                     "evidence": rule["evidence"]}
+                )
+                return rule["replacement"]
+        flagged.append({"debris": bare, "context": f"{before}▮{after}", "offset": m.start(),
+                        "problem": f"character lost to pinyin injection, no repair rule; marked {LOST_CHAR}"})
+        return LOST_CHAR
+
+    return DEBRIS_RE.sub(replace, text), done, flagged
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> tuple[str, Counter]:
+    """Convert to simplified script with OpenCC's phrase-aware ``t2s``; count changed characters.
+
+    OpenCC's phrase conversion never changes the length of these texts, so changes are counted
+    position by position; if the length differs the count falls back to a multiset difference.
+    """
+    out = _opencc().convert(text)
+    if len(out) == len(text):
+        changes = Counter(f"{a}→{b}" for a, b in zip(text, out) if a != b)
+    else:  # pragma: no cover - OpenCC t2s keeps lengths for CJK text
+        changes = Counter(f"{c}→?" for c in (Counter(text) - Counter(out)).elements())
+    return out, changes
+
+
+def apply_script_fixes(text: str, fixes: list[dict]) -> tuple[str, list[dict]]:
+    """Correct what OpenCC cannot decide without context (``领著干`` -> ``领着干``)."""
+    done = []
+    for fix in fixes:
+        n = text.count(fix["simplified_by_opencc"])
+        if n:
+            text = text.replace(fix["simplified_by_opencc"], fix["corrected"])
+            done.append({"from": fix["simplified_by_opencc"], "to": fix["corrected"], "count": n,
+                         "evidence": fix["evidence"]})
+    return text, done
+
+
+# --------------------------------------------------------------------------------------------
+# 4-6: lines
+
+
+def _has_sentence_punct(line: str) -> bool:
+    return any(c in line for c in SENTENCE_END + "；;：:")
+
+
+def is_heading(line: str) -> bool:
+    """A heading or list item title: a list marker, or short with no sentence punctuation inside."""
+    return bool(LIST_MARKER_RE.match(line)) or (len(line) <= 30 and not _has_sentence_punct(line[:-1]))
+
+
+def normalise_punctuation(line: str) -> tuple[str, int]:
+    """ASCII punctuation next to Chinese text becomes full-width; spaces around it go.
+
+    ASCII marks between two ASCII letters or digits stay (``09:43``, ``1+5``). Runs of spaces
+    collapse to one; a space between two Chinese characters stays (``美丽乡村 全域文明``).
+    """
+    chars = list(line)
+    changed = 0
+    for i, c in enumerate(chars):
+        if c in _ASCII_TO_FULL:
+            prev = chars[i - 1] if i else ""
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            if not (prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum()):
+                chars[i] = _ASCII_TO_FULL[c]
+                changed += 1
+    out = re.sub(r"[ \t\u00a0\u3000]+", " ", "".join(chars)).strip()
+    out = re.sub(r" ?([，。：；？！（）、“”‘’《》【】——…]) ?", r"\1", out)
+    return out, changed
+
+
+def _match_any(rules: list[dict], line: str) -> dict | None:
+    for rule in rules:
+        if "pattern" in rule and re.search(rule["pattern"], line):
+            if "requires" not in rule or re.search(rule["requires"], line):
+                return rule
+    return None
+
+
+BYLINE_FIELD_RE = re.compile(r"(作者|来源|发布者|来自|评论)[:：]\s*([^|｜\s]+)")
+
+
+def parse_byline(line: str) -> dict:
+    """Date, time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``)."""
+    out = {}
+    if m := re.match(r"\s*(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:\d{2})?", line):
+        out["date"] = m.group(1)
+        if m.group(2):
+            out["time"] = m.group(2)
+    out.update({k: v for k, v in BYLINE_FIELD_RE.findall(line)})
+    return out
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: str = "utf-8") -> CleanResult:
+    """Clean one decoded report; see the module docstring for the steps."""
+    rules = rules or load_rules()
+    fur = rules.furniture
+    audit = Audit(file=file, encoding=encoding, chars_in=len(raw))
+
+    text, audit.annotations_removed, audit.annotation_mismatches = strip_annotations(raw)
+    text, audit.repairs, audit.flagged = repair_debris(text, file, rules.repairs)
+    text, changes = to_simplified(text)
+    audit.chars_converted = sum(changes.values())
+    audit.conversions = dict(sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])))
+    han = len(re.findall(f"[{HAN}]", text)) or 1
+    audit.script_detected = "traditional" if audit.chars_converted / han > 0.05 else "simplified"
+    text, audit.script_fixes = apply_script_fixes(text, rules.script_fixes)
+    converted = text
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for rule in fur.get("paragraph_break", []):
+        text = re.sub(rule["pattern"], "\n", text)
+    lines = [ln.strip(" \t\u00a0\u3000") for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+
+    trace: list[tuple[str, str]] = []  # (label, text) in document order
+    body: list[tuple[int, str]] = []  # (index in trace, line)
+    summary_at: list[tuple[int, str, str]] = []
+
+    why: dict[int, str] = {}  # trace index -> the rule that dropped it
+
+    def drop(kind: str, line: str, rule: dict) -> None:
+        why[len(trace)] = rule.get("note", "")
+        trace.append((kind, line))
+
+    for line in lines:
+        if rule := _match_any(fur.get("line", []), line):
+            drop("furniture", line, rule)
+        elif rule := _match_any(fur.get("byline", []), line):
+            audit.byline = parse_byline(line)
+            drop("byline", line, rule)
+        elif rule := _match_any(fur.get("caption", []), line):
+            drop("caption", line, rule)
+        elif rule := _match_any(fur.get("summary", []), line):
+            summary_at.append((len(trace), line, re.search(rule["pattern"], line).group("body")))
+            trace.append(("summary", line))
+        else:
+            body.append((len(trace), line))
+            trace.append(("body", line))
+
+    # A trailing run of short unpunctuated lines is a photo gallery's captions.
+    max_len = next((r["trailing_short_lines"] for r in fur.get("caption", []) if "trailing_short_lines" in r), 0)
+    while len(body) > 1 and len(body[-1][1]) <= max_len and not _has_sentence_punct(body[-1][1]):
+        idx, line = body.pop()
+        trace[idx] = ("caption", line)
+        why[idx] = "a run of short lines without sentence punctuation after the last sentence (photo captions)"
+
+    # The first line, if it is not a sentence, is the headline.
+    if len(body) > 1 and body[0][1][-1] not in PARAGRAPH_END and len(body[0][1]) <= 150:
+        idx, line = body.pop(0)
+        trace[idx] = ("title", line)
+        audit.title = normalise_punctuation(line)[0]
+
+    # A summary is dropped only if its text is in the body; otherwise it stays, flagged.
+    joined = _squash("".join(line for _, line in body))
+    for idx, line, summary in summary_at:
+        if _squash(summary) and _squash(summary) in joined:
+            why[idx] = "summary block whose text repeats the lead paragraph"
+        else:
+            trace[idx] = ("body", line)
+            body.append((idx, line))
+            body.sort()
+            audit.flagged.append({"debris": "", "context": line, "problem": "summary not found in body; kept"})
+
+    audit.dropped = [{"kind": kind, "text": line, "rule": why[i]} for i, (kind, line) in enumerate(trace) if i in why]
+
+    # Inline furniture (datelines, reporter credits).
+    paragraphs: list[str] = []
+    for _, line in body:
+        for rule in fur.get("inline", []):
+            m = re.search(rule["pattern"], line)
+            if m and m.group(0).strip():
+                audit.inline_removed.append({"text": m.group(0).strip(), "rule": rule["note"]})
+                line = line[: m.start()] + line[m.end() :]
+        paragraphs.append(line.strip())
+
+    # Rejoin paragraphs broken across page breaks.
+    joined_pars: list[str] = []
+    for par in paragraphs:
+        if joined_pars and joined_pars[-1][-1] not in PARAGRAPH_END and not is_heading(joined_pars[-1]):
+            audit.rejoins.append({"end": joined_pars[-1][-12:], "start": par[:12]})
+            joined_pars[-1] += par
+        else:
+            joined_pars.append(par)
+
+    final = []
+    for par in joined_pars:
+        par, n = normalise_punctuation(par)
+        audit.punctuation_normalised += n
+        if par:
+            final.append(par)
+    audit.chars_out = len("\n".join(final))
+    return CleanResult(title=audit.title, paragraphs=final, audit=audit, converted=converted, trace=trace)

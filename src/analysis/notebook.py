@@ -1,0 +1,17 @@
+"""Notebook set-up shared by every notebook: figure style and table display options."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .plotting import setup_style
+
+
+def setup() -> str:
+    """Apply the figure style (CJK font, missing glyphs are errors) and readable table options."""
+    family = setup_style()
+    pd.set_option("display.max_colwidth", 400)
+    pd.set_option("display.max_rows", 400)
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.width", 200)
+    return family

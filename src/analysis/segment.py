@@ -1,0 +1,52 @@
+"""Split cleaned body text into paragraphs and sentences, with character offsets.
+
+Offsets are ``[start, end)`` into the document's cleaned ``text`` (paragraphs joined by ``\\n``),
+so ``text[start:end] == sentence``. A sentence ends at ``。！？`` (with any closing quotes), at the
+end of a paragraph, or before a list item that follows a semicolon (``…；二要…``). Headings such
+as ``一、坚持…`` and bullets such as ``——要立必胜之志。`` are paragraphs of their own and so
+sentences of their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: One sentence: anything up to and including a run of end marks and closing quotes.
+SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）》]*|$)")
+#: A list item after a semicolon starts a new sentence: ``；二要``, ``；二是``, ``；——``.
+LIST_AFTER_SEMICOLON_RE = re.compile(r"(?<=；)(?=[一二三四五六七八九十]+[要是]|——|第[一二三四五六七八九十]+)")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each non-empty line of ``text``."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence within one paragraph, whitespace trimmed."""
+    spans = []
+    for m in SENTENCE_RE.finditer(paragraph):
+        if not m.group(0).strip():
+            continue
+        pieces = [m.start()] + [m.start() + p.start() for p in LIST_AFTER_SEMICOLON_RE.finditer(m.group(0))] + [m.end()]
+        for a, b in zip(pieces, pieces[1:]):
+            seg = paragraph[a:b]
+            if seg.strip():
+                lead = len(seg) - len(seg.lstrip())
+                trail = len(seg) - len(seg.rstrip())
+                spans.append((a + lead, b - trail))
+    return spans
+
+
+def split_sentences(text: str) -> list[dict]:
+    """Rows ``{para_id, sent_id, start, end, text}`` for a cleaned document text."""
+    rows = []
+    for para_id, (p0, p1) in enumerate(paragraph_spans(text)):
+        for a, b in sentence_spans(text[p0:p1]):
+            rows.append({"para_id": para_id, "sent_id": len(rows), "start": p0 + a, "end": p0 + b, "text": text[p0 + a : p0 + b]})
+    return rows

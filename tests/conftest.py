@@ -1,0 +1,53 @@
+"""Shared fixtures. The test session writes figures and the site to a temporary folder, never to
+the repository's figures/ (notebook runs under nbval inherit ANALYSIS_OUTPUT_DIR)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from analysis.config import DATA_DIR, OUTPUT_ENV
+
+SESSION_OUTPUT = Path(tempfile.mkdtemp(prefix="analysis-test-output-"))
+os.environ.setdefault(OUTPUT_ENV, str(SESSION_OUTPUT))
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+RAW = DATA_DIR / "raw"
+SEED_FILES = {
+    "pingxiang_city_2022": "000_796734f808b55ccb.txt",
+    "changsha_county_2022": "001_1a2db557b43a5ede.txt",
+    "pingxiang_suburb_2020": "002_cca4f870a13f1f38.txt",
+    "panjin_2023": "003_af7422f4b14b8af1.txt",
+    "xinyang_2015": "004_e77f2d2c435428d4.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    """The bundled corpus, loaded once (from cache when unchanged)."""
+    from analysis import load_corpus
+
+    return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def cleaned():
+    """``doc_id -> CleanResult`` for the bundled reports."""
+    from analysis.clean import clean_text
+
+    return {d: clean_text((RAW / f).read_text(encoding="utf-8"), f) for d, f in SEED_FILES.items()}
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    """A writable copy of data/ (raw/ and metadata.csv) to break or extend."""
+    root = tmp_path / "corpus"
+    (root / "raw").mkdir(parents=True)
+    for p in RAW.iterdir():
+        shutil.copyfile(p, root / "raw" / p.name)
+    shutil.copyfile(DATA_DIR / "metadata.csv", root / "metadata.csv")
+    return root
