@@ -47,14 +47,18 @@ def write_processed(corpus) -> list[Path]:
     return written
 
 
-def execute_notebook(path: Path, timeout: int = TIMEOUT) -> float:
-    """Run one notebook top to bottom in a fresh kernel and store its outputs. Returns seconds."""
+def execute_notebook(path: Path, timeout: int = TIMEOUT, env: dict | None = None, output: Path | None = None) -> float:
+    """Run one notebook top to bottom in a fresh kernel; store its outputs in ``output`` (default: in place).
+
+    ``env`` adds environment variables for the kernel (e.g. ``ANALYSIS_CORPUS_DIR``). Returns seconds.
+    """
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    saved = {k: os.environ.get(k) for k in KERNEL_ENV}
-    os.environ.update(KERNEL_ENV)
+    extra = {**KERNEL_ENV, **(env or {})}
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
     try:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(path.parent)}})
@@ -66,8 +70,19 @@ def execute_notebook(path: Path, timeout: int = TIMEOUT) -> float:
             else:
                 os.environ[k] = v
     nb.metadata.pop("widgets", None)
-    nbformat.write(nb, path)
+    nbformat.write(nb, output or path)
     return time.perf_counter() - start
+
+
+def stale_figures(committed: Path, regenerated: Path) -> list[str]:
+    """Differences between committed figure files and freshly regenerated ones (empty if fresh)."""
+    names = {p.name for p in committed.glob("*") if p.is_file()}
+    fresh = {p.name for p in regenerated.glob("*") if p.is_file()}
+    problems = [f"{n}: committed but no notebook makes it any more" for n in sorted(names - fresh)]
+    problems += [f"{n}: made by a notebook but not committed" for n in sorted(fresh - names)]
+    problems += [f"{n}: committed file differs from the regenerated one (stale; run `make all`)"
+                 for n in sorted(names & fresh) if (committed / n).read_bytes() != (regenerated / n).read_bytes()]
+    return problems
 
 
 def build(notebooks: list[Path] | None = None, site: bool = True) -> None:

@@ -1,0 +1,254 @@
+"""Bad input in a corpus folder: every case ends in one CorpusError naming the file and the problem
+(or loads correctly), nothing is skipped silently and nothing in raw/ is ever modified."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import CorpusError, load_corpus
+from conftest import SEED_FILES
+
+#: Pinyin injected after a character, as in raw/003 (``擴(kuò)``); Big5 has no tone-marked letters.
+PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+UNDECODABLE = "cannot decode: not UTF-8 ({}), GB18030/GBK or Big5; save it as UTF-8"
+#: (bytes, the problem users are told) for a report file that must be refused.
+BAD_FILES = {
+    "png": (PNG, "binary file (contains NUL bytes), not a text report"),
+    "control-chars": (b"\x01\x02\x81\x30\x81\x30" * 20, "binary or corrupt file: decodes as gb18030 only to control characters"),
+    "empty": (b"", "empty file (no text to analyse)"),
+    "whitespace": (b" \t\r\n  \n\n\t ", "empty file (no text to analyse)"),
+    "high-bytes": (b"\xff\xfe\xff" * 40, UNDECODABLE.format("invalid start byte at byte 0")),
+    "corrupt-tail": ("会议召开。".encode() + b"\xff\xfe\xff", UNDECODABLE.format("invalid start byte at byte 15")),
+}
+
+
+def raw_bytes(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "raw").iterdir())}
+
+
+def read(root: Path, doc_id: str) -> str:
+    return (root / "raw" / SEED_FILES[doc_id]).read_bytes().decode("utf-8")
+
+
+def refusal(root: Path) -> str:
+    """Load a broken corpus; return the error message, checking raw/ is untouched."""
+    before = raw_bytes(root)
+    with pytest.raises(CorpusError) as exc:
+        load_corpus(root, use_cache=False)
+    assert raw_bytes(root) == before
+    return str(exc.value)
+
+
+def reencoded(root: Path, doc_id: str, text: str, codec: str):
+    """Load ``text`` as UTF-8, then as ``codec``; return (corpus, cleaned UTF-8 text)."""
+    f = root / "raw" / SEED_FILES[doc_id]
+    data = text.encode(codec)  # strict: fails if the codec cannot hold the text
+    f.write_bytes(text.encode("utf-8"))
+    expected = load_corpus(root).text(doc_id)
+    f.write_bytes(data)
+    before = raw_bytes(root)
+    corpus = load_corpus(root)
+    assert raw_bytes(root) == before
+    assert corpus.doc_ids == list(SEED_FILES)
+    return corpus, expected
+
+
+def assert_encoding(corpus, doc_id: str, encoding: str) -> None:
+    assert corpus.audits[doc_id]["encoding"] == encoding
+    encodings = dict(zip(corpus.documents["doc_id"], corpus.documents["encoding"]))
+    assert encodings == {d: encoding if d == doc_id else "utf-8" for d in SEED_FILES}
+
+
+def edit_metadata(root: Path, change) -> None:
+    path = root / "metadata.csv"
+    meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    change(meta).to_csv(path, index=False)
+
+
+def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ANALYSIS_CORPUS_DIR": str(root)}
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+# --- encodings that load ---------------------------------------------------------------------
+
+
+def test_gbk_report_loads_as_gb18030_with_same_cleaned_text(corpus_copy):
+    corpus, expected = reencoded(corpus_copy, "pingxiang_city_2022", read(corpus_copy, "pingxiang_city_2022"), "gbk")
+    assert_encoding(corpus, "pingxiang_city_2022", "gb18030")
+    assert corpus.text("pingxiang_city_2022") == expected
+
+
+def test_gb18030_report_with_chars_outside_gbk_loads_with_same_cleaned_text(corpus_copy):
+    text = read(corpus_copy, "pingxiang_city_2022").replace("陈敏出席会议并讲话", "陈敏𠀀㐀出席会议并讲话", 1)
+    assert "𠀀㐀" in text
+    for rare in "𠀀㐀":
+        with pytest.raises(UnicodeEncodeError):
+            rare.encode("gbk")
+    corpus, expected = reencoded(corpus_copy, "pingxiang_city_2022", text, "gb18030")
+    assert_encoding(corpus, "pingxiang_city_2022", "gb18030")
+    assert corpus.text("pingxiang_city_2022") == expected
+    assert "陈敏𠀀㐀出席会议并讲话" in expected
+
+
+def test_big5_traditional_report_loads_as_big5_with_same_cleaned_text(corpus_copy):
+    original = read(corpus_copy, "panjin_2023")
+    text, n = PINYIN_RE.subn("", original)
+    assert n == 347
+    data = text.encode("big5", errors="strict")
+    data.decode("gb18030")  # also valid GB18030: the loader has to choose, and must choose Big5
+    corpus, expected = reencoded(corpus_copy, "panjin_2023", text, "big5")
+    assert_encoding(corpus, "panjin_2023", "big5")
+    assert corpus.text("panjin_2023") == expected
+    assert corpus.audits["panjin_2023"]["script_detected"] == "traditional"
+
+
+def test_utf8_with_bom_loads_as_utf8_sig_with_same_cleaned_text(corpus_copy):
+    corpus, expected = reencoded(corpus_copy, "pingxiang_suburb_2020", read(corpus_copy, "pingxiang_suburb_2020"), "utf-8-sig")
+    assert (corpus_copy / "raw" / SEED_FILES["pingxiang_suburb_2020"]).read_bytes().startswith(b"\xef\xbb\xbf")
+    assert_encoding(corpus, "pingxiang_suburb_2020", "utf-8-sig")
+    assert corpus.text("pingxiang_suburb_2020") == expected
+    assert not expected.startswith("\ufeff")
+
+
+# --- report files that are refused -------------------------------------------------------------
+
+
+def test_undecodable_samples_fail_utf8_gb18030_and_big5():
+    for name in ("high-bytes", "corrupt-tail"):
+        for codec in ("utf-8", "gb18030", "big5"):
+            with pytest.raises(UnicodeDecodeError):
+                BAD_FILES[name][0].decode(codec)
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_bad_report_file_is_refused_naming_file_and_problem(corpus_copy, kind):
+    data, problem = BAD_FILES[kind]
+    f = corpus_copy / "raw" / SEED_FILES["xinyang_2015"]
+    f.write_bytes(data)
+    assert refusal(corpus_copy) == f"{f.resolve()}: {problem}"
+
+
+def test_report_of_fullwidth_spaces_only_is_refused(corpus_copy):
+    f = corpus_copy / "raw" / SEED_FILES["xinyang_2015"]
+    f.write_bytes("\u3000\u3000\n\u3000\n".encode())
+    assert refusal(corpus_copy) == f"{f.resolve()}: no body text left after cleaning (only furniture, captions or a title)"
+
+
+# --- HTML in a report is text ---------------------------------------------------------------
+
+
+def test_html_and_script_in_body_paragraph_are_kept_as_text(corpus_copy):
+    f = corpus_copy / "raw" / SEED_FILES["xinyang_2015"]
+    sentence = "市委副书记刘国栋主持会议。"
+    text = read(corpus_copy, "xinyang_2015")
+    assert text.count(sentence) == 1
+    f.write_bytes(text.replace(sentence, "市委副书记<b>刘国栋</b>主持会议<script>alert(1)</script>。").encode())
+    before = raw_bytes(corpus_copy)
+    corpus = load_corpus(corpus_copy, use_cache=False)
+    assert raw_bytes(corpus_copy) == before
+    assert corpus.doc_ids == list(SEED_FILES)
+    body = corpus.documents.set_index("doc_id").at["xinyang_2015", "text"]
+    # ASCII ")" before "<" is not between two ASCII letters/digits, so punctuation normalisation makes it full-width.
+    assert "市长乔新江出席会议并作总结动员讲话。市委副书记<b>刘国栋</b>主持会议<script>alert(1）</script>。张国晖、" in body
+    assert body.count("<") == 4 and body.count(">") == 4
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+
+def test_metadata_without_city_column_is_refused(corpus_copy):
+    edit_metadata(corpus_copy, lambda m: m.drop(columns="city"))
+    assert refusal(corpus_copy) == (f"{corpus_copy.resolve() / 'metadata.csv'}: missing column(s): city "
+                                    "(required: doc_id, file, label, city, meeting_date)")
+
+
+@pytest.mark.parametrize("row, doc_id, value", [(2, "pingxiang_city_2022", "2022-13-45"), (5, "panjin_2023", "May 4")])
+def test_meeting_date_that_is_not_iso_is_refused(corpus_copy, row, doc_id, value):
+    edit_metadata(corpus_copy, lambda m: m.assign(meeting_date=m["meeting_date"].where(m["doc_id"] != doc_id, value)))
+    assert refusal(corpus_copy) == (f"{corpus_copy.resolve() / 'metadata.csv'}: row {row} ({doc_id}): "
+                                    f"meeting_date {value!r} is not a date YYYY-MM-DD")
+
+
+def test_duplicate_doc_id_is_refused(corpus_copy):
+    edit_metadata(corpus_copy, lambda m: m.assign(doc_id=m["doc_id"].replace("changsha_county_2022", "pingxiang_city_2022")))
+    assert refusal(corpus_copy) == f"{corpus_copy.resolve() / 'metadata.csv'}: duplicate doc_id: pingxiang_city_2022"
+
+
+def test_duplicate_file_is_refused(corpus_copy):
+    edit_metadata(corpus_copy, lambda m: m.assign(file=m["file"].replace(SEED_FILES["changsha_county_2022"], SEED_FILES["pingxiang_city_2022"])))
+    assert refusal(corpus_copy) == f"{corpus_copy.resolve() / 'metadata.csv'}: duplicate file: {SEED_FILES['pingxiang_city_2022']}"
+
+
+def test_empty_doc_id_is_refused(corpus_copy):
+    edit_metadata(corpus_copy, lambda m: m.assign(doc_id=m["doc_id"].replace("changsha_county_2022", "")))
+    assert refusal(corpus_copy) == f"{corpus_copy.resolve() / 'metadata.csv'}: empty doc_id in row(s) 3"
+
+
+def test_metadata_row_without_file_is_refused(corpus_copy):
+    missing = SEED_FILES["xinyang_2015"]
+    (corpus_copy / "raw" / missing).unlink()
+    assert refusal(corpus_copy) == (f"{corpus_copy.resolve() / 'raw' / missing}: listed in metadata.csv but no such file "
+                                    f"in raw/ (1 missing: {missing})")
+
+
+def test_file_without_metadata_row_is_refused(corpus_copy):
+    extra = corpus_copy / "raw" / "005_new_report.txt"
+    extra.write_bytes((corpus_copy / "raw" / SEED_FILES["xinyang_2015"]).read_bytes())
+    assert refusal(corpus_copy) == (f"{extra.resolve()}: file in raw/ has no row in metadata.csv "
+                                    "(1 without a row: 005_new_report.txt)")
+
+
+def test_missing_metadata_file_is_refused(corpus_copy):
+    (corpus_copy / "metadata.csv").unlink()
+    assert refusal(corpus_copy) == f"{corpus_copy.resolve() / 'metadata.csv'}: metadata file not found (one row per report is required)"
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_check_report_on_bad_file_exits_2_with_one_line(corpus_copy, tmp_path, kind):
+    data, problem = BAD_FILES[kind]
+    f = tmp_path / "005_new_report.txt"
+    f.write_bytes(data)
+    before = raw_bytes(corpus_copy)
+    r = cli(corpus_copy, "check-report", str(f))
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", f"error: {f}: {problem}\n")
+    assert f.read_bytes() == data and raw_bytes(corpus_copy) == before
+
+
+def test_check_report_on_missing_file_exits_2_with_one_line(corpus_copy, tmp_path):
+    f = tmp_path / "no_such_report.txt"
+    r = cli(corpus_copy, "check-report", str(f))
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", f"error: {f}: no such file\n")
+
+
+def test_check_report_on_good_report_prints_encoding_script_pinyin_and_dropped_lines(corpus_copy):
+    before = raw_bytes(corpus_copy)
+    r = cli(corpus_copy, "check-report", str(corpus_copy / "raw" / SEED_FILES["pingxiang_suburb_2020"]))
+    assert (r.returncode, r.stderr) == (0, "")
+    lines = r.stdout.splitlines()
+    for line in ("encoding: utf-8", "script: traditional (614 characters will be converted to simplified)",
+                 "pinyin annotations: 379 removed, 0 not a reading of their character", "dropped lines: 15",
+                 "  [caption] 班子成员下点督导检查", "  [furniture] 鲜花",
+                 "metadata: row pingxiang_suburb_2020; empty fields: chair, chair_title"):
+        assert line in lines
+    assert raw_bytes(corpus_copy) == before
+
+
+def test_check_report_on_gbk_report_suggests_saving_as_utf8(corpus_copy, tmp_path):
+    f = tmp_path / "005_new_report.txt"
+    f.write_bytes(read(corpus_copy, "xinyang_2015").encode("gbk"))
+    r = cli(corpus_copy, "check-report", str(f))
+    assert (r.returncode, r.stderr) == (0, "")
+    assert "encoding: gb18030 (will be decoded; consider saving as UTF-8)" in r.stdout.splitlines()
+    assert f"metadata: no row for 005_new_report.txt in {corpus_copy.resolve() / 'metadata.csv'}" in r.stdout
