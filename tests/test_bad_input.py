@@ -21,11 +21,13 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\
 UNDECODABLE = "cannot decode: not UTF-8 ({}), GB18030/GBK or Big5; save it as UTF-8"
 #: (bytes, the problem users are told) for a report file that must be refused.
 BAD_FILES = {
-    "png": (PNG, "binary file (contains NUL bytes), not a text report"),
+    "png": (PNG, "binary file (contains NUL bytes), not a text report (if it is UTF-16 text, add a byte-order mark or save it as UTF-8)"),
     "control-chars": (b"\x01\x02\x81\x30\x81\x30" * 20, "binary or corrupt file: decodes as gb18030 only to control characters"),
     "empty": (b"", "empty file (no text to analyse)"),
     "whitespace": (b" \t\r\n  \n\n\t ", "empty file (no text to analyse)"),
-    "high-bytes": (b"\xff\xfe\xff" * 40, UNDECODABLE.format("invalid start byte at byte 0")),
+    "ascii-control": (bytes(range(1, 9)) * 20, "binary or corrupt file: decodes as utf-8 only to control characters"),
+    "high-bytes": (b"\x81\xff" * 40, UNDECODABLE.format("invalid start byte at byte 0")),
+    "utf16-garbage": (b"\xff\xfe" + b"\x01\xd8\x02\x00" * 40, "starts with a utf-16 byte-order mark but is not valid utf-16 (illegal UTF-16 surrogate at byte 2)"),
     "corrupt-tail": ("会议召开。".encode() + b"\xff\xfe\xff", UNDECODABLE.format("invalid start byte at byte 15")),
 }
 
@@ -158,7 +160,7 @@ def test_html_and_script_in_body_paragraph_are_kept_as_text(corpus_copy):
     assert corpus.doc_ids == list(SEED_FILES)
     body = corpus.documents.set_index("doc_id").at["xinyang_2015", "text"]
     # ASCII ")" before "<" is not between two ASCII letters/digits, so punctuation normalisation makes it full-width.
-    assert "市长乔新江出席会议并作总结动员讲话。市委副书记<b>刘国栋</b>主持会议<script>alert(1）</script>。张国晖、" in body
+    assert "市长乔新江出席会议并作总结动员讲话。市委副书记<b>刘国栋</b>主持会议<script>alert(1)</script>。张国晖、" in body
     assert body.count("<") == 4 and body.count(">") == 4
 
 

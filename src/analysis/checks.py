@@ -47,6 +47,8 @@ def check_report(path: Path, corpus: Path | None = None) -> str:
         raise CorpusError(path, "no such file")
     text, encoding = decode(path.read_bytes(), path)
     result = clean.clean_text(text, path.name, encoding=encoding)
+    if not result.paragraphs:
+        raise CorpusError(path, "no body text left after cleaning (only furniture, captions or a title)")
     a = result.audit
     lines = [f"report: {path}", f"encoding: {encoding}" + ("" if encoding.startswith("utf-8") else " (will be decoded; consider saving as UTF-8)"),
              f"script: {a.script_detected} ({a.chars_converted} characters will be converted to simplified)",

@@ -232,19 +232,25 @@ def is_heading(line: str) -> bool:
     return bool(LIST_MARKER_RE.match(line)) or (len(line) <= 30 and not _has_sentence_punct(line[:-1]))
 
 
+def _is_chinese(c: str) -> bool:
+    """A Han character or a full-width / CJK punctuation mark."""
+    return bool(c) and ("\u3000" <= c <= "\u303f" or "\u3400" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" or c in "“”‘’—…")
+
+
 def normalise_punctuation(line: str) -> tuple[str, int]:
     """ASCII punctuation next to Chinese text becomes full-width; spaces around it go.
 
-    ASCII marks between two ASCII letters or digits stay (``09:43``, ``1+5``). Runs of spaces
+    Only marks with Chinese text on at least one side change, so ``09:43``, ``1+5`` and markup
+    such as ``alert(1)`` stay as they are. Runs of spaces
     collapse to one; a space between two Chinese characters stays (``美丽乡村 全域文明``).
     """
     chars = list(line)
     changed = 0
     for i, c in enumerate(chars):
         if c in _ASCII_TO_FULL:
-            prev = chars[i - 1] if i else ""
-            nxt = chars[i + 1] if i + 1 < len(chars) else ""
-            if not (prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum()):
+            prev = line[:i].rstrip()[-1:]
+            nxt = line[i + 1 :].lstrip()[:1]
+            if _is_chinese(prev) or _is_chinese(nxt):
                 chars[i] = _ASCII_TO_FULL[c]
                 changed += 1
     out = re.sub(r"[ \t\u00a0\u3000]+", " ", "".join(chars)).strip()

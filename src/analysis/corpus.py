@@ -54,11 +54,15 @@ def read_metadata(root: Path) -> pd.DataFrame:
         meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as e:
         raise CorpusError(path, f"metadata is not UTF-8 ({e.reason} at byte {e.start})") from None
+    except pd.errors.EmptyDataError:
+        raise CorpusError(path, "metadata file is empty (a header row and one row per report are required)") from None
     except pd.errors.ParserError as e:
         raise CorpusError(path, f"metadata is not valid CSV: {e}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in meta.columns]
     if missing:
         raise CorpusError(path, f"missing column(s): {', '.join(missing)} (required: {', '.join(REQUIRED_COLUMNS)})")
+    if meta.empty:
+        raise CorpusError(path, "metadata has no rows: add one row per report in raw/")
     meta = meta.apply(lambda col: col.str.strip())
     for col in ("doc_id", "file", "label", "city"):
         empty = meta.index[meta[col] == ""].tolist()
@@ -77,6 +81,8 @@ def read_metadata(root: Path) -> pd.DataFrame:
         for i, value in meta[col].items():
             if value:
                 try:
+                    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                        raise ValueError(value)
                     date.fromisoformat(value)
                 except ValueError:
                     raise CorpusError(path, f"row {i + 2} ({meta.at[i, 'doc_id']}): {col} {value!r} is not a date YYYY-MM-DD") from None
@@ -112,12 +118,16 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     """
     if not data.strip():
         raise CorpusError(path, "empty file (no text to analyse)")
-    if b"\x00" in data[:8192]:
-        raise CorpusError(path, "binary file (contains NUL bytes), not a text report")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(enc), enc, path), enc
+            except UnicodeDecodeError as e:
+                raise CorpusError(path, f"starts with a {enc} byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})") from None
+    if b"\x00" in data:
+        raise CorpusError(path, "binary file (contains NUL bytes), not a text report (if it is UTF-16 text, add a byte-order mark or save it as UTF-8)")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _checked(data.decode("utf-8"), "utf-8", path), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = f"{e.reason} at byte {e.start}"
     decoded = {}
@@ -136,15 +146,15 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
         enc = "big5" if "big5" in enc else "gb18030"
     else:
         enc = next(iter(decoded))
-    text = decoded[enc]
-    if _control_share(text) > 0.01:
-        raise CorpusError(path, f"binary or corrupt file: decodes as {enc} only to control characters")
-    return text, enc
+    return _checked(decoded[enc], enc, path), enc
 
 
-def _control_share(text: str) -> float:
-    ctrl = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t") or 0x7F <= ord(c) < 0xA0)
-    return ctrl / max(1, len(text))
+def _checked(text: str, encoding: str, path: Path | str) -> str:
+    """Refuse text that is mostly control characters (a binary file that happens to decode)."""
+    ctrl = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t\f") or 0x7F <= ord(c) < 0xA0)
+    if ctrl / max(1, len(text)) > 0.01:
+        raise CorpusError(path, f"binary or corrupt file: decodes as {encoding} only to control characters")
+    return text
 
 
 # --------------------------------------------------------------------------------------------
