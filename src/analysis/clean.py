@@ -104,9 +104,17 @@ class CleanResult:
 # rules
 
 
-@lru_cache(maxsize=4)
+RULE_FILES = ("furniture.yaml", "repairs.csv", "script_fixes.csv")
+
+
 def load_rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
-    """Read the furniture, repair and script-fix rules from the lexicon folder."""
+    """Read the furniture, repair and script-fix rules from the lexicon folder (re-read when they change)."""
+    stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in (lexicon_dir / f for f in RULE_FILES))
+    return _load_rules(lexicon_dir, stamp)
+
+
+@lru_cache(maxsize=4)
+def _load_rules(lexicon_dir: Path, stamp: tuple) -> Rules:
     furniture = yaml.safe_load((lexicon_dir / "furniture.yaml").read_text(encoding="utf-8"))
     with open(lexicon_dir / "repairs.csv", encoding="utf-8", newline="") as f:
         repairs = list(csv.DictReader(f))

@@ -28,6 +28,12 @@ WORD_RE = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 def read_word_list(path: Path) -> frozenset[str]:
     """One entry per line; ``#`` starts a comment, blank lines are skipped."""
+    return _word_list(str(path), path.stat().st_mtime_ns, path.stat().st_size)
+
+
+@lru_cache(maxsize=16)
+def _word_list(path_str: str, mtime: int, size: int) -> frozenset[str]:
+    path = Path(path_str)
     words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         word = line.split("#", 1)[0].strip()
@@ -36,16 +42,23 @@ def read_word_list(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=4)
 def get_tokenizer(lexicon_dir: Path = LEXICON_DIR) -> jieba.Tokenizer:
-    """A jieba tokenizer with the domain dictionary loaded (one per process and lexicon folder)."""
+    """A jieba tokenizer with the domain dictionary loaded (one per process and dictionary content)."""
+    path = lexicon_dir / DICTIONARY_FILE
+    return _tokenizer(str(path), path.stat().st_mtime_ns, path.stat().st_size)
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(path: str, mtime: int, size: int) -> jieba.Tokenizer:
     tk = jieba.Tokenizer()
     tk.initialize()
-    tk.load_userdict(str(lexicon_dir / DICTIONARY_FILE))
+    tk.load_userdict(path)
     return tk
 
 
-@lru_cache(maxsize=4)
+get_tokenizer.cache_clear = _tokenizer.cache_clear  # type: ignore[attr-defined]
+
+
 def stopwords(lexicon_dir: Path = LEXICON_DIR, bureaucratic: bool = True) -> frozenset[str]:
     """Function-word stopwords, plus the bureaucratic list unless ``bureaucratic=False``."""
     words = read_word_list(lexicon_dir / FUNCTION_STOPWORDS_FILE)
