@@ -1,0 +1,604 @@
+"""How the reports speak: directives, lists, set phrases, parallelism, quotations, register, voices.
+
+Every word list lives in ``data/lexicon/`` (``directives.yaml``, ``register.yaml``,
+``speakers.yaml``); this module only reads them. Every function takes a :class:`~analysis.Corpus`
+(any number of reports) and returns a pandas DataFrame.
+
+Words are matched on TOKEN boundaries (the corpus tokens: jieba with the domain dictionary): a
+lexicon entry equals one token, or a run of consecutive tokens within one sentence, and at each
+position the longest entry wins. So 要 inside the single tokens 重要, 需要, 主要 or 要求 is never the
+modal 要. Register terms marked ``match: substring`` (single-character prefixes such as 最) are
+counted in the sentence text instead.
+
+Rates are per 1,000 Han characters of the cleaned body (``documents.n_chars``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .clean import HAN
+from .config import LEXICON_DIR
+from .corpus import Corpus
+from .tokenize import cut
+
+DIRECTIVES_FILE = "directives.yaml"
+REGISTER_FILE = "register.yaml"
+SPEAKERS_FILE = "speakers.yaml"
+HAN_RE = re.compile(f"[{HAN}]")
+#: Chinese numerals used in list markers, and their values.
+NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
+# --------------------------------------------------------------------------------------------
+# lexicons
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(name: str, lexicon_dir: Path = LEXICON_DIR) -> dict:
+    """Parse one YAML file of ``data/lexicon/`` (cached per process)."""
+    with open(lexicon_dir / name, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _entry_tokens(entry: dict, key: str) -> list[tuple[str, ...]]:
+    """Token runs an entry matches: its ``tokens`` if given, else the word as one token and as jieba
+    cuts it on its own (a run of tokens); plus its ``compounds`` (single tokens)."""
+    runs = [tuple(entry["tokens"])] if "tokens" in entry else [(entry[key],), tuple(cut(entry[key]))]
+    runs += [(c,) for c in entry.get("compounds", [])]
+    return list(dict.fromkeys(runs))
+
+
+def _index(entries: list[dict], key: str) -> dict[tuple[str, ...], dict]:
+    """``token run -> entry`` for a list of lexicon entries (``key`` names the word field)."""
+    return {run: e for e in entries for run in _entry_tokens(e, key)}
+
+
+def cn_numeral(text: str) -> int:
+    """Value of a Chinese numeral from 一 to 九十九 (``二`` -> 2, ``十二`` -> 12)."""
+    if "十" not in text:
+        return NUMERALS[text]
+    tens, _, units = text.partition("十")
+    return (NUMERALS[tens] if tens else 1) * 10 + (NUMERALS[units] if units else 0)
+
+
+# --------------------------------------------------------------------------------------------
+# token-run matching
+
+
+def sentence_token_lists(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per sentence: ``doc_id, sent_id, text, tokens`` (a list of token strings).
+
+    ``data`` is a corpus or any sentences table with ``doc_id, sent_id, text``. Tokens come from
+    ``tokens`` if given, else from the corpus, else jieba (with the domain dictionary) cuts ``text``.
+    """
+    if isinstance(data, Corpus):
+        sentences, tokens = data.sentences, data.tokens if tokens is None else tokens
+    else:
+        sentences = data
+    out = sentences[["doc_id", "sent_id", "text"]].reset_index(drop=True)
+    if tokens is None:
+        lists = [[t for t in cut(s) if t.strip()] for s in out["text"]]
+    else:
+        grouped = tokens.groupby(["doc_id", "sent_id"], sort=False)["token"].agg(list)
+        lists = [grouped.get((d, s), []) for d, s in zip(out["doc_id"], out["sent_id"])]
+    return out.assign(tokens=pd.Series(lists, index=out.index, dtype=object))
+
+
+def match_runs(tokens: list[str], index: dict[tuple[str, ...], dict],
+               blocked: dict[tuple[str, ...], dict] | None = None) -> list[tuple[int, tuple[str, ...], dict]]:
+    """Longest-first matches of ``index`` runs in a token list: ``(position, run, entry)``.
+
+    Runs in ``blocked`` (exclusions) are matched too and consume their tokens but are not returned.
+    """
+    blocked = blocked or {}
+    lengths = sorted({len(r) for r in (*index, *blocked)}, reverse=True)
+    hits, i = [], 0
+    while i < len(tokens):
+        for n in lengths:
+            run = tuple(tokens[i : i + n])
+            if len(run) == n and (run in blocked or run in index):
+                if run not in blocked:
+                    hits.append((i, run, index[run]))
+                i += n
+                break
+        else:
+            i += 1
+    return hits
+
+
+# --------------------------------------------------------------------------------------------
+# directives
+
+
+def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None,
+                      lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """One row per directive marker: ``doc_id, sent_id, marker, grade, surface``.
+
+    ``surface`` is the matched token text (``切实加强`` for the marker 切实). ``data``: a corpus or
+    any sentences table (see :func:`sentence_token_lists`).
+    """
+    lex = load_lexicon(DIRECTIVES_FILE, lexicon_dir)
+    index = _index(lex["markers"], "marker")
+    blocked = {tuple(e["tokens"]): e for e in lex.get("exclusions", [])}
+    rows = []
+    for r in sentence_token_lists(data, tokens).itertuples():
+        for _, run, e in match_runs(r.tokens, index, blocked):
+            rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": e["marker"],
+                         "grade": int(e["grade"]), "surface": "".join(run)})
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "marker", "grade", "surface"]).astype(
+        {"sent_id": "int64", "grade": "int64"})
+
+
+def sentence_directives(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None,
+                        lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """Per sentence: ``doc_id, sent_id, n_markers, strength`` (highest grade, 0 if none), ``markers``.
+
+    Works on a corpus or on any sentences table with ``doc_id, sent_id, text`` (tokens are cut when
+    none are given), e.g. a subset of directive sentences. ``markers`` joins the markers with ``、``.
+    """
+    sents = (data.sentences if isinstance(data, Corpus) else data)[["doc_id", "sent_id"]].reset_index(drop=True)
+    hits = directive_markers(data, tokens, lexicon_dir)
+    agg = hits.groupby(["doc_id", "sent_id"], sort=False).agg(
+        n_markers=("marker", "size"), strength=("grade", "max"), markers=("marker", "、".join)).reset_index()
+    out = sents.merge(agg, on=["doc_id", "sent_id"], how="left")
+    out = out.fillna({"n_markers": 0, "strength": 0, "markers": ""})
+    return out.astype({"n_markers": "int64", "strength": "int64"})
+
+
+# --------------------------------------------------------------------------------------------
+# register
+
+
+def register_hits(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """One row per register term: ``doc_id, sent_id, category, term``.
+
+    Token terms match token runs (longest first within a category); ``match: substring`` terms are
+    counted in the sentence text, except inside the words listed under their ``exclude``.
+    """
+    lex = load_lexicon(REGISTER_FILE, lexicon_dir)
+    sents = sentence_token_lists(corpus)
+    rows = []
+    for category, terms in lex["categories"].items():
+        token_terms = [t for t in terms if t.get("match", "token") == "token"]
+        index = _index(token_terms, "term")
+        substring_terms = [t for t in terms if t.get("match") == "substring"]
+        for r in sents.itertuples():
+            hits = [e["term"] for _, _, e in match_runs(r.tokens, index)]
+            hits += [t["term"] for t in substring_terms for _ in range(_count_substring(r.text, t))]
+            rows += [{"doc_id": r.doc_id, "sent_id": r.sent_id, "category": category, "term": h} for h in hits]
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "category", "term"]).astype({"sent_id": "int64"})
+
+
+def _count_substring(text: str, term: dict) -> int:
+    """Occurrences of a substring term in ``text`` that are not inside one of its ``exclude`` words."""
+    for word in term.get("exclude", []):
+        text = text.replace(word, "\u3000" * len(word))
+    return text.count(term["term"])
+
+
+# --------------------------------------------------------------------------------------------
+# speakers
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    name: str
+    title: str
+    role: str
+
+
+def speaker_role(title: str, lexicon_dir: Path = LEXICON_DIR) -> str:
+    """Role for a title (``市委副书记、市长`` -> ``government_head``), by the ordered rules of speakers.yaml."""
+    lex = load_lexicon(SPEAKERS_FILE, lexicon_dir)
+    parts = [p.strip() for p in re.split(r"[、，,]", title or "") if p.strip()]
+    for rule in lex["roles"]:
+        if any(p.endswith(rule["keyword"]) for p in parts):
+            return rule["role"]
+    return lex["default_role"] if parts else "unknown"
+
+
+def known_speakers(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> dict[str, dict[str, _Speaker]]:
+    """``doc_id -> name -> speaker`` from metadata: main_speaker, chair and other_speakers.
+
+    ``other_speakers`` is ``name (title; note); name (title)``; the title is the part before ``;``.
+    """
+    out = {}
+    for doc in corpus.documents.to_dict("records"):
+        people = [(doc.get("main_speaker"), doc.get("main_speaker_title")), (doc.get("chair"), doc.get("chair_title"))]
+        for item in str(doc.get("other_speakers") or "").split(";"):
+            m = re.match(r"\s*([^()（）;]+?)\s*[(（]([^;)）]*)", item)
+            if m:
+                people.append((m.group(1), m.group(2)))
+            elif item.strip() and "(" not in item:
+                people.append((item.strip(), ""))
+        out[doc["doc_id"]] = {n: _Speaker(n, t or "", speaker_role(t or "", lexicon_dir))
+                              for n, t in people if isinstance(n, str) and n.strip()}
+    return out
+
+
+def _attribution_re(names: list[str], lex: dict) -> re.Pattern:
+    """Speaker (name, pronoun or collective voice), a short gap, then a speech verb + ，： or a frame."""
+    who = sorted(names + [p["pronoun"] for p in lex["pronouns"]] + [v["voice"] for v in lex["collective_voices"]],
+                 key=len, reverse=True)
+    verbs = sorted((v["verb"] for v in lex["speech_verbs"]), key=len, reverse=True)
+    frames = sorted((f["frame"] for f in lex["speech_frames"]), key=len, reverse=True)
+    gap = int(lex["max_gap"])
+    return re.compile(
+        f"(?P<who>{'|'.join(map(re.escape, who))})(?P<gap>[^。！？，；：]{{0,{gap}}}?)"
+        f"(?:(?P<frame>{'|'.join(map(re.escape, frames))})|(?P<verb>{'|'.join(map(re.escape, verbs))})[，：:,])")
+
+
+def attribute_speakers(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """Per sentence: who speaks. ``doc_id, para_id, sent_id, speaker, role, title, cue, attribution,
+    relayed, relayed_by``.
+
+    ``attribution`` is ``explicit`` (the sentence names the speaker and a speech verb), ``carried``
+    (carried forward from an earlier sentence of the same speech) or ``none``. A speech is carried
+    across sentences and paragraphs until another attribution or a non-speech sentence (attendance,
+    会议通报了…). ``relayed`` marks a speech passed on by ``relayed_by`` (传达…讲话精神).
+    """
+    lex = load_lexicon(SPEAKERS_FILE, lexicon_dir)
+    people = known_speakers(corpus, lexicon_dir)
+    frames = [_attribute_doc(doc_id, g, people.get(doc_id, {}), corpus, lex)
+              for doc_id, g in corpus.sentences.groupby("doc_id", sort=False)]
+    return pd.concat(frames, ignore_index=True).astype({"relayed_by": "str"})
+
+
+def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker], corpus: Corpus,
+                   lex: dict) -> pd.DataFrame:
+    """Speaker attribution for the sentences of one report (see :func:`attribute_speakers`)."""
+    names = list(people)
+    attr_re = _attribution_re(names, lex)
+    name_re = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))) if names else None
+    voices = {v["voice"]: v["role"] for v in lex["collective_voices"]}
+    pronouns = {p["pronoun"] for p in lex["pronouns"]}
+    non_speech = [re.compile(p["pattern"]) for p in lex["non_speech"]]
+    relay_re = re.compile(lex["relay"]["signal"])
+    main = corpus.documents.set_index("doc_id").at[doc_id, "main_speaker"] if "main_speaker" in corpus.documents else ""
+    current, relay, last_name, relayer = None, None, None, None  # relay: (speaker name or None, relayer)
+    rows = []
+    for r in sents.itertuples():
+        m = attr_re.search(r.text)
+        row = {"doc_id": doc_id, "para_id": r.para_id, "sent_id": r.sent_id, "cue": ""}
+        mentions = [x.group(0) for x in name_re.finditer(r.text)] if name_re else []
+        if name_re and lex["relay"]["relayer_verb"] in r.text:
+            before = r.text.split(lex["relay"]["relayer_verb"], 1)[0]
+            found = name_re.findall(before)
+            relayer = found[-1] if found else relayer
+        if m and not (m.group("who") in pronouns and not (last_name or mentions)):
+            who = m.group("who")
+            if who in pronouns:
+                prior = name_re.findall(r.text[: m.start()]) if name_re else []
+                who = prior[-1] if prior else last_name
+            current = _Speaker(who, "", voices[who]) if who in voices else people[who]
+            if relay and relay[0] not in (None, current.name):
+                relay = None
+            elif relay and relay[0] is None:
+                relay = (current.name, relay[1])
+            row.update(cue=m.group("frame") or m.group("verb"), attribution="explicit")
+        elif relay_re.search(r.text):
+            inside = name_re.findall(r.text) if name_re else []
+            relay = (inside[-1] if inside else None, relayer or main)
+            current = None
+            row["attribution"] = "none"
+        elif any(p.search(r.text) for p in non_speech):
+            current, relay = None, None
+            row["attribution"] = "none"
+        else:
+            row["attribution"] = "carried" if current else "none"
+        if mentions:
+            last_name = mentions[-1]
+        row.update(speaker=current.name if current else None, role=current.role if current else None,
+                   title=current.title if current else None,
+                   relayed=bool(current and relay and relay[0] == current.name),
+                   relayed_by=relay[1] if (current and relay and relay[0] == current.name) else None)
+        rows.append(row)
+    cols = ["doc_id", "para_id", "sent_id", "speaker", "role", "title", "cue", "attribution", "relayed", "relayed_by"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------------------------
+# enumerations
+
+
+def list_items(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """Every sentence that opens a list item: ``doc_id, para_id, sent_id, style, level, num, text``.
+
+    Styles and their patterns come from the ``enumerations`` section of directives.yaml; ``num`` is
+    the item's number (0 for a bullet, whose lists are numbered by position).
+    """
+    styles = load_lexicon(DIRECTIVES_FILE, lexicon_dir)["enumerations"]
+    compiled = [(s, re.compile(s["pattern"])) for s in styles]
+    rows = []
+    for r in corpus.sentences.itertuples():
+        for s, rx in compiled:
+            m = rx.match(r.text)
+            if m:
+                rows.append({"doc_id": r.doc_id, "para_id": r.para_id, "sent_id": r.sent_id, "style": s["style"],
+                             "level": s["level"], "num": _item_number(m, s), "text": r.text})
+                break
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "sent_id", "style", "level", "num", "text"])
+
+
+def _item_number(m: re.Match, style: dict) -> int:
+    """The item's number: a Chinese numeral, a position in ``sequence``, or 0 for a bullet."""
+    num = m.groupdict().get("num")
+    if num is None:
+        return 0
+    if "sequence" in style:
+        return style["sequence"].index(num) + 1
+    return cn_numeral(num)
+
+
+def enumerations(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """The numbered and bulleted lists: ``doc_id, list_id, style, n_items, depth, parent, first_sent,
+    last_sent, first_para, last_para, items``.
+
+    A list is a run of items of one style numbered 1, 2, 3… (bullets: consecutive bullets). It may
+    span paragraphs; it ends at a speech boundary (a new speaker or a non-speech sentence, see
+    :func:`attribute_speakers`), at the next item of an enclosing list or at a new list of its own
+    style. A list opened inside another list's item has depth 2 (``parent`` names that list).
+    ``last_sent`` is the last sentence of the last item: for sentence-level styles the end of its
+    paragraph at most.
+    """
+    items = list_items(corpus, lexicon_dir)
+    speech = attribute_speakers(corpus, lexicon_dir)
+    boundaries = set(zip(speech.loc[speech["attribution"] != "carried", "doc_id"],
+                         speech.loc[speech["attribution"] != "carried", "sent_id"]))
+    rows = []
+    for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
+        doc_items = items[items["doc_id"] == doc_id].set_index("sent_id")
+        rows += _lists_in_doc(doc_id, sents, doc_items, boundaries)
+    cols = ["doc_id", "list_id", "style", "n_items", "depth", "parent", "first_sent", "last_sent",
+            "first_para", "last_para", "items"]
+    return pd.DataFrame(rows, columns=cols).astype({"parent": "str"})
+
+
+def _lists_in_doc(doc_id: str, sents: pd.DataFrame, items: pd.DataFrame, boundaries: set) -> list[dict]:
+    """Group one report's list items into lists with a stack of open lists (see :func:`enumerations`)."""
+    para_of = dict(zip(sents["sent_id"], sents["para_id"]))
+    para_end = sents.groupby("para_id")["sent_id"].max().to_dict()
+    stack, done = [], []
+
+    def close(upto: int, keep: int) -> None:
+        while len(stack) > keep:
+            lst = stack.pop()
+            end = upto - 1
+            if lst["level"] == "sentence":
+                end = min(end, para_end[para_of[lst["item_sents"][-1]]])
+            lst["last_sent"] = end
+            done.append(lst)
+
+    for sid in sents["sent_id"]:
+        if sid in items.index:
+            it = items.loc[sid]
+            pos = next((k for k in range(len(stack) - 1, -1, -1) if _continues(stack[k], it)), None)
+            if pos is not None:
+                close(sid, pos + 1)
+                stack[pos]["item_sents"].append(sid)
+                stack[pos]["item_texts"].append(it["text"])
+                stack[pos]["last_num"] = it["num"]
+                continue
+            if it["num"] in (0, 1):
+                same = next((k for k, lst in enumerate(stack) if lst["style"] == it["style"]), None)
+                if same is not None:
+                    close(sid, same)
+                parent = stack[-1]["list_id"] if stack else None
+                stack.append({"doc_id": doc_id, "list_id": f"{doc_id}:{len(done) + len(stack) + 1}",
+                              "style": it["style"], "level": it["level"], "depth": len(stack) + 1,
+                              "parent": parent, "item_sents": [sid], "item_texts": [it["text"]],
+                              "last_num": it["num"]})
+        elif (doc_id, sid) in boundaries and stack:
+            close(sid, 0)
+    close(int(sents["sent_id"].max()) + 1, 0)
+    out = []
+    for lst in sorted(done, key=lambda x: x["item_sents"][0]):
+        out.append({"doc_id": doc_id, "list_id": lst["list_id"], "style": lst["style"],
+                    "n_items": len(lst["item_sents"]), "depth": lst["depth"], "parent": lst["parent"],
+                    "first_sent": lst["item_sents"][0], "last_sent": lst["last_sent"],
+                    "first_para": para_of[lst["item_sents"][0]], "last_para": para_of[lst["last_sent"]],
+                    "items": " | ".join(lst["item_texts"])})
+    return out
+
+
+def _continues(lst: dict, item: pd.Series) -> bool:
+    """Whether ``item`` is the next item of the open list ``lst``."""
+    if lst["style"] != item["style"]:
+        return False
+    if item["num"] == 0:
+        return True
+    return item["num"] == lst["last_num"] + 1
+
+
+# --------------------------------------------------------------------------------------------
+# set phrases, parallelism, quotations
+
+#: Quotation marks: transparent for segmenting (“最好准备、最佳状态” gives 最好准备 and 最佳状态).
+QUOTES = "“”‘’「」『』\"'"
+#: Punctuation that delimits the segments of a sentence for 四字格 (any punctuation or space but quotes).
+SEGMENT_DELIMITERS_RE = re.compile(r"[^\w“”‘’「」『』\"']+")
+#: Punctuation at the edges of a segment.
+EDGE_PUNCT_RE = re.compile(r"^[^\w]+|[^\w]+$")
+#: Delimiters of the members of a parallel construction.
+PARALLEL_DELIMITERS_RE = re.compile(r"[、，；]")
+#: Marks a varying position in a parallel template.
+SLOT = "＿"
+
+
+def four_char_phrases(corpus: Corpus) -> pd.DataFrame:
+    """四字格: segments of exactly four Han characters delimited by punctuation.
+
+    ``doc_id, sent_id, phrase`` (认清形势、提高认识、明确任务、狠抓落实 gives four rows). Quotation marks
+    do not delimit but are dropped at a segment's edges (“最严要求” counts, 用干部的“辛苦指数” does not
+    split). A segment with digits or Latin letters is not a 四字格.
+    """
+    rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": seg}
+            for r in corpus.sentences.itertuples()
+            for seg in (x.strip(QUOTES) for x in SEGMENT_DELIMITERS_RE.split(r.text))
+            if len(seg) == 4 and len(HAN_RE.findall(seg)) == 4]
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"]).astype({"sent_id": "int64"})
+
+
+def parallel_template(members: list[str]) -> str:
+    """Shared template of equal-length members, ``＿`` where they differ (更加＿＿的＿＿)."""
+    return "".join(chars[0] if len(set(chars)) == 1 else SLOT for chars in zip(*members))
+
+
+def find_parallel_runs(text: str, min_members: int = 3) -> list[dict]:
+    """Runs of at least ``min_members`` consecutive 、/，/；-separated segments of equal length that
+    share a template (at least one fixed and one varying position).
+
+    The first segment may carry leading words (全市上下要以更加坚定的决心): its last characters are
+    compared; likewise the last may carry trailing words (人人参与创建的良好局面): its first characters.
+    A trimmed last member is kept only if it leaves the template of the others unchanged; a trimmed
+    first member that blurs the template is dropped when ``min_members`` others remain without it.
+    Returns ``{template, members, length}`` for each maximal run, left to right.
+    """
+    segs = [EDGE_PUNCT_RE.sub("", s) for s in PARALLEL_DELIMITERS_RE.split(text)]
+    runs, i = [], 0
+    while i + min_members <= len(segs):
+        length = len(segs[i + 1])
+        members = [segs[i][-length:]] if length >= 2 and len(segs[i]) >= length else []
+        j = i + 1
+        while members and j < len(segs) and len(segs[j]) == length and _has_template(members + [segs[j]]):
+            members.append(segs[j])
+            j += 1
+        if len(segs[i]) > length and len(members) > min_members and \
+                parallel_template(members) != parallel_template(members[1:]):
+            members = members[1:]  # a trimmed first member may not blur the template of the others
+        if len(members) >= 2 and j < len(segs) and len(segs[j]) > length and \
+                parallel_template(members + [segs[j][:length]]) == parallel_template(members):
+            members.append(segs[j][:length])  # the last member may carry trailing words: …人人参与创建的良好局面
+            j += 1
+        if len(members) >= min_members:
+            runs.append({"template": parallel_template(members), "members": members, "length": length})
+            i = j - 1
+        else:
+            i += 1
+    return runs
+
+
+def _has_template(members: list[str]) -> bool:
+    """Whether members agree in at least one position and differ in at least one."""
+    template = parallel_template(members)
+    return SLOT in template and template.strip(SLOT) != "" and all(HAN_RE.fullmatch(c) for m in members for c in m)
+
+
+def parallel_constructions(corpus: Corpus, min_members: int = 3) -> pd.DataFrame:
+    """排比 within sentences: ``doc_id, sent_id, template, n_members, length, members``.
+
+    立必胜之志、下务实之功、聚全民之力、担千钧之责 -> ``＿＿＿之＿``; 更加坚定的决心、更加饱满的热情、
+    更加务实的举措、更加过硬的作风 -> ``更加＿＿的＿＿``. Members are joined with ``、``.
+    """
+    rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "template": run["template"],
+             "n_members": len(run["members"]), "length": run["length"], "members": "、".join(run["members"])}
+            for r in corpus.sentences.itertuples() for run in find_parallel_runs(r.text, min_members)]
+    cols = ["doc_id", "sent_id", "template", "n_members", "length", "members"]
+    return pd.DataFrame(rows, columns=cols).astype({"sent_id": "int64", "n_members": "int64", "length": "int64"})
+
+
+QUOTE_RE = re.compile(r"“([^“”]+)”")
+
+
+def quoted_phrases(corpus: Corpus) -> pd.DataFrame:
+    """Phrases in “…” per report: ``doc_id, phrase, count, first_sent`` (most frequent first)."""
+    rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": m.group(1)}
+            for r in corpus.sentences.itertuples() for m in QUOTE_RE.finditer(r.text)]
+    hits = pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"])
+    out = hits.groupby(["doc_id", "phrase"], sort=False).agg(count=("sent_id", "size"), first_sent=("sent_id", "min"))
+    return out.reset_index().sort_values(["doc_id", "count", "first_sent"], ascending=[True, False, True],
+                                         ignore_index=True).astype({"count": "int64", "first_sent": "int64"})
+
+
+# --------------------------------------------------------------------------------------------
+# profile, intervals, concordance
+
+
+def _per_doc_counts(corpus: Corpus) -> dict[str, pd.Series]:
+    """Count of each measure per report (measure name -> Series indexed by doc_id)."""
+    directives = directive_markers(corpus)
+    lists = enumerations(corpus)
+    reg = register_hits(corpus)
+    quotes = quoted_phrases(corpus)
+    counts = {
+        "directive_markers": directives.groupby("doc_id").size(),
+        **{f"directives_grade{g}": directives[directives["grade"] == g].groupby("doc_id").size() for g in (3, 2, 1)},
+        "enumerations": lists.groupby("doc_id").size(),
+        "enumeration_items": lists.groupby("doc_id")["n_items"].sum(),
+        "four_char_phrases": four_char_phrases(corpus).groupby("doc_id").size(),
+        "parallel_constructions": parallel_constructions(corpus).groupby("doc_id").size(),
+        "quotations": quotes.groupby("doc_id")["count"].sum(),
+    }
+    for category in load_lexicon(REGISTER_FILE)["categories"]:
+        counts[category] = reg[reg["category"] == category].groupby("doc_id").size()
+    return counts
+
+
+def profile(corpus: Corpus) -> pd.DataFrame:
+    """Reports x measures: each count, its rate per 1,000 Han characters (``<measure>_per_1k``), and
+    the denominators ``n_chars`` and ``n_sentences``; plus the share of sentences with a directive,
+    their mean strength, and the deepest list nesting.
+    """
+    docs = corpus.documents.set_index("doc_id")[["n_chars", "n_sentences"]]
+    out = docs.copy()
+    for name, series in _per_doc_counts(corpus).items():
+        count = series.reindex(docs.index, fill_value=0).astype("int64")
+        out[name] = count
+        out[f"{name}_per_1k"] = (count / docs["n_chars"] * 1000).round(2)
+    strength = sentence_directives(corpus).groupby("doc_id")["strength"]
+    out["share_directive_sentences"] = strength.apply(lambda s: (s > 0).mean()).reindex(docs.index).round(3)
+    out["mean_directive_strength"] = strength.mean().reindex(docs.index).round(2)
+    depth = enumerations(corpus).groupby("doc_id")["depth"].max()
+    out["max_list_depth"] = depth.reindex(docs.index, fill_value=0).astype("int64")
+    return out.loc[corpus.doc_ids]
+
+
+def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int = 2000, seed: int = 20240601,
+                   level: float = 0.95) -> pd.DataFrame:
+    """Rate per 1,000 Han characters with a bootstrap interval, resampling sentences per report.
+
+    ``hits`` has one row per occurrence with ``doc_id, sent_id`` (e.g. :func:`directive_markers`, or
+    a category of :func:`register_hits`). Each replicate draws a report's sentences with replacement
+    (``numpy.random.default_rng(seed)``, reports in corpus order) and divides the hits in the drawn
+    sentences by their Han characters. Returns ``doc_id, count, n_chars, rate_per_1k, ci_low,
+    ci_high, n_boot, seed``.
+    """
+    rng = np.random.default_rng(seed)
+    per_sent = hits.groupby(["doc_id", "sent_id"]).size()
+    rows = []
+    for doc_id in corpus.doc_ids:
+        sents = corpus.sentences[corpus.sentences["doc_id"] == doc_id]
+        chars = sents["text"].str.count(f"[{HAN}]").to_numpy()
+        counts = np.array([per_sent.get((doc_id, s), 0) for s in sents["sent_id"]])
+        draws = rng.integers(0, len(sents), size=(n_boot, len(sents)))
+        rates = counts[draws].sum(axis=1) / chars[draws].sum(axis=1) * 1000
+        lo, hi = np.quantile(rates, [(1 - level) / 2, 1 - (1 - level) / 2])
+        rows.append({"doc_id": doc_id, "count": int(counts.sum()), "n_chars": int(chars.sum()),
+                     "rate_per_1k": counts.sum() / chars.sum() * 1000, "ci_low": lo, "ci_high": hi,
+                     "n_boot": n_boot, "seed": seed})
+    return pd.DataFrame(rows)
+
+
+def kwic(corpus: Corpus, term: str, width: int = 12) -> pd.DataFrame:
+    """Keyword in context: every occurrence of ``term`` in the cleaned texts.
+
+    ``doc_id, sent_id, start, left, term, right``; ``width`` characters each side (line breaks shown
+    as ``¶``).
+    """
+    rows = []
+    for doc_id, text in zip(corpus.documents["doc_id"], corpus.documents["text"]):
+        sents = corpus.sentences[corpus.sentences["doc_id"] == doc_id]
+        for m in re.finditer(re.escape(term), text):
+            sent = sents[(sents["start"] <= m.start()) & (sents["end"] > m.start())]["sent_id"]
+            rows.append({"doc_id": doc_id, "sent_id": int(sent.iloc[0]) if len(sent) else -1, "start": m.start(),
+                         "left": text[max(0, m.start() - width) : m.start()].replace("\n", "¶"), "term": term,
+                         "right": text[m.end() : m.end() + width].replace("\n", "¶")})
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "start", "left", "term", "right"])

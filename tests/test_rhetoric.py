@@ -1,0 +1,370 @@
+"""Rhetoric measures on sentences quoted from the reports (taken from corpus.sentences)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import Corpus
+from analysis import rhetoric as rh
+
+
+def sentence(corpus, doc_id: str, fragment: str) -> pd.Series:
+    """The one sentence of ``doc_id`` that contains ``fragment``."""
+    s = corpus.sentences
+    rows = s[(s["doc_id"] == doc_id) & s["text"].str.contains(fragment, regex=False)]
+    assert len(rows) == 1, f"{fragment!r} is in {len(rows)} sentences of {doc_id}"
+    return rows.iloc[0]
+
+
+def directives_of(corpus, doc_id: str, fragment: str) -> pd.Series:
+    row = sentence(corpus, doc_id, fragment)
+    sd = rh.sentence_directives(corpus)
+    return sd[(sd["doc_id"] == doc_id) & (sd["sent_id"] == row["sent_id"])].iloc[0]
+
+
+@pytest.fixture(scope="module")
+def speakers(corpus):
+    return rh.attribute_speakers(corpus)
+
+
+def speaker_of(corpus, speakers, doc_id: str, fragment: str) -> pd.Series:
+    row = sentence(corpus, doc_id, fragment)
+    return speakers[(speakers["doc_id"] == doc_id) & (speakers["sent_id"] == row["sent_id"])].iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+# directives
+
+
+@pytest.mark.parametrize("doc_id, fragment, n", [
+    ("xinyang_2015", "提升城市文明水平是摆在我们面前的一项十分重要的任务。", 0),  # 重要
+    ("xinyang_2015", "是持续提升城市综合竞争力的需要", 0),                        # 需要 ×3
+    ("xinyang_2015", "把创建全国文明城市作为推动城市建设管理发展水平再上新台阶的主要抓手", 2),  # 主要 no; 要 and 力争 yes
+    ("pingxiang_suburb_2020", "要清醒认识到创建成果是不易的。", 1),                  # the modal 要
+])
+def test_yao_inside_words_is_not_a_directive(corpus, doc_id, fragment, n):
+    assert directives_of(corpus, doc_id, fragment)["n_markers"] == n
+
+
+def test_zhuyao_and_yaoqiu_are_not_counted(corpus):
+    # 各单位主要负责同志要切实负起责任: 主要 is not, the following 要 and 切实 are
+    row = directives_of(corpus, "changsha_county_2022", "各联点县领导和各单位主要负责同志要切实负起责任")
+    assert row["markers"] == "要、要、切实、要、努力"
+    # 刘烁在主持会议时要求，…要把思想和行动统一…: 要求 is not a directive, 要 is
+    row = directives_of(corpus, "pingxiang_city_2022", "刘烁在主持会议时要求")
+    assert (row["n_markers"], row["markers"], row["strength"]) == (1, "要", 2)
+
+
+def test_yiding_yao_counts_once_as_obligation(corpus):
+    row = directives_of(corpus, "xinyang_2015", "一定要正确研判形势")
+    assert (row["markers"], row["strength"]) == ("一定要", 3)
+
+
+def test_enumerated_yao_counts_however_jieba_cuts_it(corpus):
+    # jieba: 二要 is one token, 一要 is 一 | 要; both are the modal 要
+    assert directives_of(corpus, "pingxiang_suburb_2020", "二要坚持创建惠民")["markers"] == "要"
+    assert directives_of(corpus, "pingxiang_suburb_2020", "一要坚持创建为民")["markers"] == "要"
+
+
+def test_yao_wo_chuangjian_is_excluded(corpus):
+    row = directives_of(corpus, "pingxiang_suburb_2020", "真正形成“要我创建”到“我要创建”的转变")
+    assert row["markers"] == "要、进一步、积极、大力"
+
+
+def test_obligation_strength_and_counts(corpus):
+    row = directives_of(corpus, "xinyang_2015", "必须树立为民创建的理念")
+    assert (row["n_markers"], row["strength"]) == (5, 3)
+    hits = rh.directive_markers(corpus)
+    assert hits.loc[hits["marker"] == "必须"].groupby("doc_id").size().to_dict() == {
+        "changsha_county_2022": 5, "xinyang_2015": 6}
+    assert (hits["marker"] == "必须").sum() == 11
+    assert set(hits["grade"]) <= {1, 2, 3}
+
+
+def test_sentence_directives_on_any_sentences_table(corpus):
+    """Reusable on a bare sentences table (tokens are cut on the fly): same result as on the corpus."""
+    s = corpus.sentences
+    subset = s[s["doc_id"] == "panjin_2023"][["doc_id", "sent_id", "text"]].iloc[3:8]
+    bare = rh.sentence_directives(subset)
+    full = rh.sentence_directives(corpus).merge(subset[["doc_id", "sent_id"]])
+    assert len(bare) == 5
+    assert bare[["n_markers", "strength", "markers"]].equals(full[["n_markers", "strength", "markers"]])
+    one = pd.DataFrame({"doc_id": ["x"], "sent_id": [0], "text": ["这是重要的需要，主要要求是必须落实。"]})
+    assert rh.sentence_directives(one).iloc[0][["n_markers", "strength", "markers"]].tolist() == [1, 3, "必须"]
+
+
+def test_every_sentence_has_a_strength(corpus):
+    sd = rh.sentence_directives(corpus)
+    assert len(sd) == len(corpus.sentences)
+    assert (sd["strength"] == 0).sum() > 0 and sd["strength"].max() == 3
+    assert ((sd["n_markers"] == 0) == (sd["strength"] == 0)).all()
+
+
+def test_directive_lexicon_seen_notes_hold(corpus):
+    """A marker noted "not in the bundled reports" has no hit; every other marker has one."""
+    lex = rh.load_lexicon(rh.DIRECTIVES_FILE)
+    found = set(rh.directive_markers(corpus)["marker"])
+    for m in lex["markers"]:
+        absent = str(m["seen"]).startswith("not in the bundled reports")
+        assert (m["marker"] not in found) == absent, m["marker"]
+        assert m["gloss"] and m["grade"] in (1, 2, 3)
+
+
+# --------------------------------------------------------------------------------------------
+# enumerations
+
+
+@pytest.fixture(scope="module")
+def lists(corpus):
+    return rh.enumerations(corpus)
+
+
+def test_dash_bullets_span_paragraphs(corpus, lists):
+    city = lists[lists["doc_id"] == "pingxiang_city_2022"]
+    assert len(city) == 1
+    lst = city.iloc[0]
+    assert (lst["style"], lst["n_items"], lst["depth"]) == ("dash_bullet", 4, 1)
+    assert lst["items"] == "——要立必胜之志。 | ——要下务实之功。 | ——要聚全民之力。 | ——要担千钧之责。"
+    assert lst["last_para"] - lst["first_para"] == 7  # four bullets, each followed by its paragraph
+    # the list ends before 刘烁's speech
+    assert lst["last_sent"] == sentence(corpus, "pingxiang_city_2022", "刘烁在主持会议时要求")["sent_id"] - 1
+
+
+def test_headings_with_nested_lists(corpus, lists):
+    sub = lists[lists["doc_id"] == "pingxiang_suburb_2020"].reset_index(drop=True)
+    assert sub[["style", "n_items", "depth"]].values.tolist() == [
+        ["heading", 3, 1], ["yi_yao", 3, 2], ["yi_fangmian", 2, 2], ["heading", 5, 1]]
+    assert sub.loc[1, "parent"] == sub.loc[0, "list_id"] == sub.loc[2, "parent"]
+    assert sub.loc[0, "first_sent"] == sentence(corpus, "pingxiang_suburb_2020", "一、坚持创建工作永远在路上不动摇")["sent_id"]
+    assert sub.loc[0, "last_para"] > sub.loc[0, "first_para"]
+    # 吴国荣's own list restarts at 一、 after 吴国荣要求：
+    assert sub.loc[3, "items"].startswith("一、真正认识到创建工作的目的和意义。")
+
+
+def test_yi_yao_lists_restart_at_yi(lists):
+    xy = lists[lists["doc_id"] == "xinyang_2015"]
+    assert xy["n_items"].tolist() == [3, 4, 3, 4] and set(xy["depth"]) == {1}
+    assert lists[lists["doc_id"].isin(["panjin_2023", "changsha_county_2022"])].empty
+
+
+def test_di_yi_as_number_one_is_not_a_list(corpus):
+    items = rh.list_items(corpus)
+    assert "把群众需求作为第一信号" in sentence(corpus, "pingxiang_city_2022", "第一信号")["text"]
+    assert not (items["style"] == "ordinal").any()
+
+
+# --------------------------------------------------------------------------------------------
+# four-character phrases, parallelism, quotations
+
+
+def test_four_char_phrases(corpus):
+    row = sentence(corpus, "panjin_2023", "认清形势、提高认识、明确任务、狠抓落实")
+    fc = rh.four_char_phrases(corpus)
+    got = fc[(fc["doc_id"] == "panjin_2023") & (fc["sent_id"] == row["sent_id"])]["phrase"].tolist()
+    # 进一步动员全市上下认清形势 is one longer segment: 认清形势 is not delimited on its left
+    assert got[:3] == ["提高认识", "明确任务", "狠抓落实"] and "认清形势" not in got
+    # quoted: “最好准备、最佳状态、最高标准、最严要求”
+    row = sentence(corpus, "changsha_county_2022", "最好准备、最佳状态")
+    got = fc[(fc["doc_id"] == "changsha_county_2022") & (fc["sent_id"] == row["sent_id"])]["phrase"].tolist()
+    assert {"最佳状态", "最高标准", "最严要求"} <= set(got)
+    assert not fc["phrase"].str.contains(r"[0-9A-Za-z]").any()
+
+
+@pytest.fixture(scope="module")
+def parallels(corpus):
+    return rh.parallel_constructions(corpus)
+
+
+@pytest.mark.parametrize("doc_id, members, template", [
+    ("pingxiang_city_2022", "立必胜之志、下务实之功、聚全民之力、担千钧之责", "＿＿＿之＿"),
+    ("pingxiang_city_2022", "更加坚定的决心、更加饱满的热情、更加务实的举措、更加过硬的作风", "更加＿＿的＿＿"),
+    ("pingxiang_city_2022", "人人关心创建、人人支持创建、人人参与创建", "人人＿＿创建"),
+    ("pingxiang_suburb_2020", "认识务必再清醒、重点务必再突出、力量务必再倾斜、督导务必再经常、追责务必再严肃", "＿＿务必再＿＿"),
+    ("pingxiang_suburb_2020", "心中有忧、胸中有数、眼中有活、手中有招", "＿中有＿"),
+    ("changsha_county_2022", "进企业、进农村、进机关、进校园、进社区", "进＿＿"),
+    ("xinyang_2015", "严格对照标准、严格依据标准、严格落实标准", "严格＿＿标准"),
+])
+def test_parallel_constructions(corpus, parallels, doc_id, members, template):
+    pattern = "[、，；]".join(map(re.escape, members.split("、")))  # members are quoted as they stand
+    s = corpus.sentences
+    rows = s[(s["doc_id"] == doc_id) & s["text"].str.contains(pattern)]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    got = parallels[(parallels["doc_id"] == doc_id) & (parallels["sent_id"] == row["sent_id"])]
+    hit = got[got["members"] == members]
+    assert len(hit) == 1, got["members"].tolist()
+    assert hit.iloc[0]["template"] == template and hit.iloc[0]["n_members"] == members.count("、") + 1
+
+
+def test_unrelated_four_char_runs_are_not_parallel():
+    assert rh.find_parallel_runs("认清形势、提高认识、明确任务、狠抓落实") == []
+    assert rh.parallel_template(["更加坚定的决心", "更加饱满的热情"]) == "更加＿＿的＿＿"
+
+
+def test_quoted_phrases(corpus):
+    q = rh.quoted_phrases(corpus)
+    top = q[q["doc_id"] == "changsha_county_2022"].iloc[0]
+    assert (top["phrase"], top["count"]) == ("创文巩卫", 19)
+    city = q[q["doc_id"] == "pingxiang_city_2022"].set_index("phrase")["count"]
+    assert city["最美转型城市"] == 3 and city["冲锋号"] == 1
+
+
+# --------------------------------------------------------------------------------------------
+# register
+
+
+@pytest.fixture(scope="module")
+def register(corpus):
+    return rh.register_hits(corpus)
+
+
+def hits_in(corpus, register, doc_id, fragment):
+    row = sentence(corpus, doc_id, fragment)
+    g = register[(register["doc_id"] == doc_id) & (register["sent_id"] == row["sent_id"])]
+    return g.groupby(["category", "term"]).size().to_dict()
+
+
+def test_register_military_metaphors(corpus, register):
+    got = hits_in(corpus, register, "pingxiang_city_2022", "全面吹响创建全国文明典范城市、国家卫生城市的“冲锋号”")
+    got = {k: v for k, v in got.items() if k[0] == "military_campaign_metaphor"}
+    assert got == {("military_campaign_metaphor", "吹响"): 1, ("military_campaign_metaphor", "冲锋号"): 1}
+    got = hits_in(corpus, register, "panjin_2023", "坚决打赢争创攻坚战")
+    assert {k[1] for k in got if k[0] == "military_campaign_metaphor"} == {"集中攻坚", "打赢", "攻坚战", "持久战"}
+
+
+def test_register_substring_prefixes(corpus, register):
+    got = hits_in(corpus, register, "changsha_county_2022", "最好准备、最佳状态、最高标准、最严要求")
+    assert got[("intensifiers_superlatives", "最")] == 4
+    # 更 counts in 更舒适、更便利 but not in 城市更新行动, and 更加 counts on its own
+    got = hits_in(corpus, register, "panjin_2023", "深入实施城市更新行动")
+    assert got[("intensifiers_superlatives", "更")] == 2 and got[("intensifiers_superlatives", "更加")] == 1
+
+
+def test_register_people_and_party(corpus, register):
+    got = hits_in(corpus, register, "panjin_2023", "不断增强群众的获得感、幸福感、安全感")
+    assert {t for c, t in got if c == "people_centred"} >= {"获得感", "幸福感", "安全感", "群众", "人民城市人民建"}
+    got = hits_in(corpus, register, "pingxiang_city_2022", "以习近平新时代中国特色社会主义思想为指导")
+    assert ("party_ideology", "习近平新时代中国特色社会主义思想") in got and ("party_ideology", "党的二十大") in got
+
+
+def test_register_seen_in_matches_hits(corpus, register):
+    """Each term's seen_in in register.yaml is exactly where the matcher counts it."""
+    lex = rh.load_lexicon(rh.REGISTER_FILE)
+    assert set(lex["categories"]) == {"military_campaign_metaphor", "people_centred", "party_ideology",
+                                      "intensifiers_superlatives"}
+    where = register.groupby(["category", "term"])["doc_id"].agg(set).to_dict()
+    for category, terms in lex["categories"].items():
+        for t in terms:
+            seen = t["seen_in"]
+            expected = set() if isinstance(seen, str) else set(seen)
+            assert where.get((category, t["term"]), set()) == expected, (category, t["term"])
+            assert t["gloss"] and re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", t["pinyin"]), t["term"]
+            assert t.get("match", "token") in ("token", "substring")
+
+
+# --------------------------------------------------------------------------------------------
+# speakers
+
+
+def test_chair_requires_as_government_head(corpus, speakers):
+    row = speaker_of(corpus, speakers, "pingxiang_city_2022", "刘烁在主持会议时要求")
+    assert (row["speaker"], row["role"], row["attribution"], row["cue"]) == ("刘烁", "government_head", "explicit",
+                                                                             "在主持会议时要求")
+    # carried to the next sentence of his paragraph
+    assert speaker_of(corpus, speakers, "pingxiang_city_2022", "要落实线片联创共建工作机制")["speaker"] == "刘烁"
+
+
+def test_meeting_collective_voice(corpus, speakers):
+    row = speaker_of(corpus, speakers, "panjin_2023", "会议要求，要统筹兼顾、系统推进")
+    assert (row["speaker"], row["role"]) == ("会议", "meeting_collective")
+    row = speaker_of(corpus, speakers, "panjin_2023", "要全员参与、形成合力")
+    assert (row["speaker"], row["attribution"]) == ("会议", "carried")
+    # 会议通报了… is narration and ends the collective voice
+    assert pd.isna(speaker_of(corpus, speakers, "panjin_2023", "会议通报了我市争创工作情况")["speaker"])
+
+
+def test_relayed_speech(corpus, speakers):
+    head = speaker_of(corpus, speakers, "pingxiang_suburb_2020", "传达区委书记康峰会上讲话精神")
+    assert pd.isna(head["speaker"])
+    for fragment in ("康峰强调：要坚持以满足人民群众", "康峰指出，全区上下要深刻认识到", "一方面要夯实战斗力"):
+        row = speaker_of(corpus, speakers, "pingxiang_suburb_2020", fragment)
+        got = (row["speaker"], row["role"], row["relayed"], row["relayed_by"])
+        assert got == ("康峰", "party_secretary", True, "吴国荣")
+    row = speaker_of(corpus, speakers, "pingxiang_suburb_2020", "吴国荣要求：")
+    assert (row["speaker"], row["relayed"]) == ("吴国荣", False)
+    assert speaker_of(corpus, speakers, "pingxiang_suburb_2020", "五、真正从考核督导上问责处理")["speaker"] == "吴国荣"
+    assert pd.isna(speaker_of(corpus, speakers, "pingxiang_suburb_2020", "李英通报当前创建工作存在问题")["speaker"])
+    assert speakers.loc[speakers["relayed"], "doc_id"].unique().tolist() == ["pingxiang_suburb_2020"]
+
+
+def test_pronoun_and_carry_across_paragraphs(corpus, speakers):
+    row = speaker_of(corpus, speakers, "pingxiang_city_2022", "他强调，全市上下要以习近平新时代")
+    assert (row["speaker"], row["role"]) == ("陈敏", "party_secretary")
+    # 市委副书记、市长刘烁主持会议。 is narration
+    assert pd.isna(speaker_of(corpus, speakers, "pingxiang_city_2022", "市委副书记、市长刘烁主持会议。")["speaker"])
+    # 要遵循规律抓创建。 opens a new paragraph of 郭瑞民's speech
+    row = speaker_of(corpus, speakers, "xinyang_2015", "要遵循规律抓创建。")
+    assert (row["speaker"], row["attribution"]) == ("郭瑞民", "carried")
+    row = speaker_of(corpus, speakers, "xinyang_2015", "市长乔新江在讲话中充分肯定了")
+    assert (row["speaker"], row["role"]) == ("乔新江", "government_head")
+    row = speaker_of(corpus, speakers, "changsha_county_2022", "就贯彻落实会议精神，陈永高指出")
+    assert (row["speaker"], row["role"]) == ("陈永高", "government_head")
+    assert pd.isna(speaker_of(corpus, speakers, "xinyang_2015", "参加会议的还有")["speaker"])
+
+
+def test_speaker_role_rules():
+    assert rh.speaker_role("市委副书记、市长") == "government_head"
+    assert rh.speaker_role("长沙经开区党工委书记、长沙县委书记、长沙县文明委主任") == "party_secretary"
+    assert rh.speaker_role("市委副书记") == "deputy_party_secretary"
+    assert rh.speaker_role("副市长") == "deputy_government_head"
+    assert rh.speaker_role("党委委员、武装部长") == "other_official"
+    assert rh.speaker_role("") == "unknown"
+
+
+# --------------------------------------------------------------------------------------------
+# profile, intervals, concordance
+
+
+def test_profile_counts_rates_and_denominators(corpus):
+    p = rh.profile(corpus)
+    assert list(p.index) == corpus.doc_ids
+    docs = corpus.documents.set_index("doc_id")
+    assert (p["n_chars"] == docs["n_chars"]).all() and (p["n_sentences"] == docs["n_sentences"]).all()
+    for col in ("directive_markers", "military_campaign_metaphor", "parallel_constructions", "quotations"):
+        assert (p[f"{col}_per_1k"] == (p[col] / p["n_chars"] * 1000).round(2)).all()
+    assert p.loc["pingxiang_suburb_2020", "max_list_depth"] == 2
+    assert p.loc["xinyang_2015", "enumeration_items"] == 14
+    assert p["directive_markers"].sum() == len(rh.directive_markers(corpus))
+
+
+def test_profile_does_not_assume_five_reports(corpus):
+    keep = ["panjin_2023", "xinyang_2015"]
+    sub = Corpus(root=corpus.root, documents=corpus.documents[corpus.documents["doc_id"].isin(keep)],
+                 sentences=corpus.sentences[corpus.sentences["doc_id"].isin(keep)],
+                 tokens=corpus.tokens[corpus.tokens["doc_id"].isin(keep)], audits={})
+    p = rh.profile(sub)
+    assert list(p.index) == keep
+    assert p.loc["panjin_2023", "directive_markers"] == rh.profile(corpus).loc["panjin_2023", "directive_markers"]
+
+
+def test_bootstrap_rate_is_seeded(corpus):
+    hits = rh.directive_markers(corpus)
+    a = rh.bootstrap_rate(corpus, hits, n_boot=300, seed=7)
+    b = rh.bootstrap_rate(corpus, hits, n_boot=300, seed=7)
+    c = rh.bootstrap_rate(corpus, hits, n_boot=300, seed=8)
+    assert a.equals(b) and not a["ci_low"].equals(c["ci_low"])
+    assert ((a["ci_low"] <= a["rate_per_1k"]) & (a["rate_per_1k"] <= a["ci_high"])).all()
+    assert (a["ci_low"] < a["ci_high"]).all()
+    city = a.set_index("doc_id").loc["pingxiang_city_2022"]
+    assert city["count"] == 21 and city["n_chars"] == 1683
+
+
+def test_kwic(corpus):
+    k = rh.kwic(corpus, "冲锋号", width=6)
+    assert len(k) == 1
+    row = k.iloc[0]
+    assert (row["doc_id"], row["left"], row["right"]) == ("pingxiang_city_2022", "卫生城市的“", "”。市委书记")
+    assert corpus.text("pingxiang_city_2022")[row["start"] : row["start"] + 3] == "冲锋号"
