@@ -84,6 +84,36 @@ def test_obligation_strength_and_counts(corpus):
     assert set(hits["grade"]) <= {1, 2, 3}
 
 
+@pytest.mark.parametrize("doc_id, fragment, opener", [
+    ("pingxiang_city_2022", "坚持系统谋划，把全国文明典范城市", "坚持"),
+    ("pingxiang_city_2022", "把群众需求作为第一信号", "把"),
+    ("changsha_county_2022", "处理好条与块的关系", "处理好"),           # jieba: 处理 | 好条
+    ("pingxiang_suburb_2020", "一、坚持创建工作永远在路上不动摇", "坚持"),   # after a list marker
+    ("pingxiang_suburb_2020", "三、真正从责任上勇担当。", "真正"),
+    ("xinyang_2015", "充分利用各类新兴媒体手段", "充分利用"),
+    # traps: statements with a copula, narration, a verb that is not sentence-initial
+    ("xinyang_2015", "提升城市文明水平是摆在我们面前的一项十分重要的任务。", None),
+    ("xinyang_2015", "充分发动是贯穿创建始终的关键环节。", None),
+    ("xinyang_2015", "回顾八年的创卫历程", None),
+    ("pingxiang_suburb_2020", "传达区委书记康峰会上讲话精神", None),
+    ("xinyang_2015", "在创卫过程中，我们始终坚持把改善民生作为根本目的", None),
+])
+def test_bare_imperatives(corpus, doc_id, fragment, opener):
+    row = sentence(corpus, doc_id, fragment)
+    hits = rh.directive_markers(corpus)
+    got = hits[(hits["doc_id"] == doc_id) & (hits["sent_id"] == row["sent_id"]) & (hits["kind"] == "imperative")]
+    assert got["marker"].tolist() == ([opener] if opener else [])
+    if opener:
+        assert directives_of(corpus, doc_id, fragment)["strength"] >= 2
+
+
+def test_bare_imperative_counts(corpus):
+    hits = rh.directive_markers(corpus)
+    imp = hits[hits["kind"] == "imperative"].groupby("doc_id").size().to_dict()
+    assert imp == {"pingxiang_city_2022": 10, "changsha_county_2022": 5, "pingxiang_suburb_2020": 9,
+                   "xinyang_2015": 1}
+
+
 def test_sentence_directives_on_any_sentences_table(corpus):
     """Reusable on a bare sentences table (tokens are cut on the fly): same result as on the corpus."""
     s = corpus.sentences
@@ -111,6 +141,10 @@ def test_directive_lexicon_seen_notes_hold(corpus):
         absent = str(m["seen"]).startswith("not in the bundled reports")
         assert (m["marker"] not in found) == absent, m["marker"]
         assert m["gloss"] and m["grade"] in (1, 2, 3)
+    imperatives = set(rh.directive_markers(corpus).query("kind == 'imperative'")["marker"])
+    for v in lex["imperative_openers"]["verbs"]:
+        absent = str(v["seen"]).startswith("not sentence-initial in the bundled reports")
+        assert (v["verb"] not in imperatives) == absent, v["verb"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,6 +205,28 @@ def test_four_char_phrases(corpus):
     got = fc[(fc["doc_id"] == "changsha_county_2022") & (fc["sent_id"] == row["sent_id"])]["phrase"].tolist()
     assert {"最佳状态", "最高标准", "最严要求"} <= set(got)
     assert not fc["phrase"].str.contains(r"[0-9A-Za-z]").any()
+
+
+def test_names_titles_and_speech_frames_are_not_set_phrases(corpus):
+    fc = rh.four_char_phrases(corpus)
+    by_doc = fc.groupby("doc_id")["phrase"].agg(set)
+    # 市委书记、市文明委主任陈敏出席会议并讲话 / 陈敏指出，… / 会议强调，… / 郭瑞民说，… / 县卫健局、城管局…
+    for doc_id, phrase in [("pingxiang_city_2022", "市委书记"), ("pingxiang_city_2022", "陈敏指出"),
+                           ("panjin_2023", "会议强调"), ("xinyang_2015", "郭瑞民说"), ("xinyang_2015", "市委常委"),
+                           ("changsha_county_2022", "县卫健局"), ("pingxiang_suburb_2020", "康峰强调")]:
+        assert phrase not in by_doc[doc_id], phrase
+    # set phrases in the same reports stay
+    assert {"齐抓共管", "以身作则"} <= by_doc["pingxiang_city_2022"]
+    assert {"久久为功", "真抓实干", "胸中有数"} <= by_doc["pingxiang_suburb_2020"]
+    assert len(fc) == 123
+
+
+def test_formulas_lexicon_quotes_hold(corpus):
+    lex = rh.load_lexicon(rh.FORMULAS_FILE)
+    for entry in lex["not_set_phrases"]:
+        doc_id, quote = entry["seen"].split(": ", 1)
+        assert quote.rstrip("…") .split("…")[0] in corpus.text(doc_id), entry
+        assert entry["phrase"] in corpus.text(doc_id)
 
 
 @pytest.fixture(scope="module")
@@ -359,7 +415,7 @@ def test_bootstrap_rate_is_seeded(corpus):
     assert ((a["ci_low"] <= a["rate_per_1k"]) & (a["rate_per_1k"] <= a["ci_high"])).all()
     assert (a["ci_low"] < a["ci_high"]).all()
     city = a.set_index("doc_id").loc["pingxiang_city_2022"]
-    assert city["count"] == 21 and city["n_chars"] == 1683
+    assert city["count"] == 31 and city["n_chars"] == 1683  # 21 modal markers + 10 bare imperatives
 
 
 def test_kwic(corpus):
@@ -368,3 +424,45 @@ def test_kwic(corpus):
     row = k.iloc[0]
     assert (row["doc_id"], row["left"], row["right"]) == ("pingxiang_city_2022", "卫生城市的“", "”。市委书记")
     assert corpus.text("pingxiang_city_2022")[row["start"] : row["start"] + 3] == "冲锋号"
+
+
+# --------------------------------------------------------------------------------------------
+# figures and tables of notebook 02
+
+
+def test_rate_intervals_cover_every_measure_and_report(corpus):
+    ri = rh.rate_intervals(corpus, n_boot=200)
+    assert list(dict.fromkeys(ri["measure"])) == list(rh.measure_labels())
+    assert len(ri) == len(rh.measure_labels()) * len(corpus.doc_ids)
+    p = rh.profile(corpus)
+    for measure in ("directive_markers", "quotations", "military_campaign_metaphor"):
+        got = ri[ri["measure"] == measure].set_index("doc_id")["count"]
+        assert (got == p[measure]).all(), measure
+    assert ((ri["ci_low"] <= ri["rate_per_1k"]) & (ri["rate_per_1k"] <= ri["ci_high"])).all()
+
+
+def test_directive_strength_shares(corpus):
+    s = rh.directive_strength_shares(corpus)
+    city = s.loc["pingxiang_city_2022"]
+    # 8 sentences without a directive: the dateline sentence, attendance lists, 陈敏指出，…是…重要抓手 …
+    assert (city["n_sentences"], city["strength_0"], city["strength_3"]) == (29, 8, 2)
+    assert (s[[f"strength_{g}" for g in range(4)]].sum(axis=1) == s["n_sentences"]).all()
+
+
+def test_role_profile(corpus):
+    r = rh.role_profile(corpus).set_index(["doc_id", "role"])
+    assert r.loc[("panjin_2023", "meeting_collective"), "speakers"] == "会议"
+    assert r.loc[("pingxiang_suburb_2020", "party_secretary"), "speakers"] == "康峰 (relayed)、吴国荣"
+    assert r.loc[("pingxiang_city_2022", "government_head"), "n_sentences"] == 4  # 刘烁's closing requirements
+    assert r["n_sentences"].groupby("doc_id").sum().to_dict() == corpus.documents.set_index("doc_id")["n_sentences"].to_dict()
+    assert r["directive_markers"].sum() == len(rh.directive_markers(corpus))
+
+
+def test_wordcloud_weights_are_distinctive(corpus):
+    w = rh.wordcloud_weights(corpus)
+    # every report repeats 工作 and 创建: they are never drawn; names and places are dropped
+    assert not w["term"].isin(["工作", "创建", "陈敏", "萍乡", "长沙县文明委"]).any()
+    assert (w["count"] >= 2).all() and w["term"].str.len().min() >= 2
+    top = w.groupby("doc_id", sort=False)["term"].first().to_dict()
+    assert top["changsha_county_2022"] == "创文巩卫" and top["xinyang_2015"] == "全国文明城市"
+    assert (w["per_1k"] > w["per_1k_rest"]).all()

@@ -15,3 +15,19 @@ def setup() -> str:
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.width", 200)
     return family
+
+
+def transposed(table: pd.DataFrame) -> pd.DataFrame:
+    """``table.T`` for reading (rows become measures), with whole numbers shown without decimals.
+
+    Transposing a table of counts and rates makes every column float; this keeps counts as
+    integers and rates at their own precision, as text.
+    """
+    def fmt(v):
+        if pd.isna(v):
+            return ""
+        if float(v).is_integer():
+            return str(int(v))
+        return f"{v:g}"
+
+    return table.T.map(fmt)

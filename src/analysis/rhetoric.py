@@ -27,11 +27,13 @@ import yaml
 from .clean import HAN
 from .config import LEXICON_DIR
 from .corpus import Corpus
-from .tokenize import cut
+from .tokenize import DICTIONARY_FILE, cut
 
 DIRECTIVES_FILE = "directives.yaml"
 REGISTER_FILE = "register.yaml"
 SPEAKERS_FILE = "speakers.yaml"
+FORMULAS_FILE = "formulas.yaml"
+WORDCLOUDS_FILE = "wordclouds.yaml"
 HAN_RE = re.compile(f"[{HAN}]")
 #: Chinese numerals used in list markers, and their values.
 NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
@@ -120,21 +122,57 @@ def match_runs(tokens: list[str], index: dict[tuple[str, ...], dict],
 
 def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None,
                       lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
-    """One row per directive marker: ``doc_id, sent_id, marker, grade, surface``.
+    """One row per directive marker: ``doc_id, sent_id, marker, grade, surface, kind``.
 
-    ``surface`` is the matched token text (``切实加强`` for the marker 切实). ``data``: a corpus or
+    ``surface`` is the matched token text (``切实加强`` for the marker 切实). ``kind`` is ``modal``
+    for a lexicon marker and ``imperative`` for a bare imperative (a sentence opening with a verb of
+    ``imperative_openers``, see :func:`imperative_opener`). ``data``: a corpus or
     any sentences table (see :func:`sentence_token_lists`).
     """
     lex = load_lexicon(DIRECTIVES_FILE, lexicon_dir)
     index = _index(lex["markers"], "marker")
     blocked = {tuple(e["tokens"]): e for e in lex.get("exclusions", [])}
+    openers = lex.get("imperative_openers")
     rows = []
     for r in sentence_token_lists(data, tokens).itertuples():
         for _, run, e in match_runs(r.tokens, index, blocked):
             rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": e["marker"],
-                         "grade": int(e["grade"]), "surface": "".join(run)})
-    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "marker", "grade", "surface"]).astype(
+                         "grade": int(e["grade"]), "surface": "".join(run), "kind": "modal"})
+        verb = imperative_opener(r.tokens, openers) if openers else None
+        if verb:
+            rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": verb,
+                         "grade": int(openers["grade"]), "surface": verb, "kind": "imperative"})
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "marker", "grade", "surface", "kind"]).astype(
         {"sent_id": "int64", "grade": "int64"})
+
+
+def imperative_opener(tokens: list[str], openers: dict) -> str | None:
+    """The opener verb if a sentence is a bare imperative (``坚持系统谋划，…``), else ``None``.
+
+    ``tokens`` are the sentence's tokens; ``openers`` is the ``imperative_openers`` block of
+    directives.yaml. Leading list markers (numerals in ``skip``, punctuation) are passed over; the
+    first word must be an opener verb (or, for ``match: prefix`` verbs, the text must start with it),
+    and the first clause must not contain a copula (``提升…是…任务`` states, it does not instruct).
+    """
+    skip = set(openers.get("skip", []))
+    i = 0
+    while i < len(tokens) and (tokens[i] in skip or not HAN_RE.search(tokens[i])):
+        i += 1
+    rest = tokens[i:]
+    if not rest:
+        return None
+    clause = []
+    for t in rest:
+        if t in "，,；;：:":
+            break
+        clause.append(t)
+    if set(openers.get("copulas", [])) & set(clause):
+        return None
+    text = "".join(rest)
+    for v in openers["verbs"]:
+        if (rest[0] == v["verb"]) or (v.get("match") == "prefix" and text.startswith(v["verb"])):
+            return v["verb"]
+    return None
 
 
 def sentence_directives(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None,
@@ -433,18 +471,47 @@ PARALLEL_DELIMITERS_RE = re.compile(r"[、，；]")
 SLOT = "＿"
 
 
-def four_char_phrases(corpus: Corpus) -> pd.DataFrame:
+def four_char_phrases(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
     """四字格: segments of exactly four Han characters delimited by punctuation.
 
     ``doc_id, sent_id, phrase`` (认清形势、提高认识、明确任务、狠抓落实 gives four rows). Quotation marks
     do not delimit but are dropped at a segment's edges (“最严要求” counts, 用干部的“辛苦指数” does not
-    split). A segment with digits or Latin letters is not a 四字格.
+    split). A segment with digits or Latin letters is not a 四字格, nor are names, titles and speech
+    frames (see ``data/lexicon/formulas.yaml`` and :func:`not_set_phrase_test`).
     """
     rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": seg}
             for r in corpus.sentences.itertuples()
             for seg in (x.strip(QUOTES) for x in SEGMENT_DELIMITERS_RE.split(r.text))
             if len(seg) == 4 and len(HAN_RE.findall(seg)) == 4]
-    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"]).astype({"sent_id": "int64"})
+    out = pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"]).astype({"sent_id": "int64"})
+    reject = not_set_phrase_test(corpus, lexicon_dir)
+    return out[~out["phrase"].map(reject)].reset_index(drop=True)
+
+
+def not_set_phrase_test(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR):
+    """A predicate telling which four-character segments are NOT set phrases (formulas.yaml): names,
+    places and organisations of the domain dictionary, speech frames (会议指出), titles, listed nouns."""
+    lex = load_lexicon(FORMULAS_FILE, lexicon_dir)
+    tags = set(lex["exclude_tags"])
+    named = set()
+    with open(lexicon_dir / DICTIONARY_FILE, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[2] in tags:
+                named.add(parts[0])
+    spk = load_lexicon(SPEAKERS_FILE, lexicon_dir)
+    people = {name for doc in known_speakers(corpus, lexicon_dir).values() for name in doc}
+    voices = people | {p["pronoun"] for p in spk["pronouns"]} | {v["voice"] for v in spk["collective_voices"]}
+    verbs = [v["verb"] for v in spk["speech_verbs"]]
+    titles = tuple(t["suffix"] for t in lex["title_suffixes"])
+    listed = {p["phrase"] for p in lex["not_set_phrases"]}
+
+    def reject(seg: str) -> bool:
+        if seg in listed or seg.endswith(titles) or any(n in seg for n in named):
+            return True
+        return any(seg.endswith(v) and seg[: -len(v)] in voices for v in verbs)
+
+    return reject
 
 
 def parallel_template(members: list[str]) -> str:
@@ -509,13 +576,14 @@ QUOTE_RE = re.compile(r"“([^“”]+)”")
 
 
 def quoted_phrases(corpus: Corpus) -> pd.DataFrame:
-    """Phrases in “…” per report: ``doc_id, phrase, count, first_sent`` (most frequent first)."""
-    rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": m.group(1)}
-            for r in corpus.sentences.itertuples() for m in QUOTE_RE.finditer(r.text)]
-    hits = pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"])
+    """Phrases in “…” per report: ``doc_id, phrase, count, first_sent`` (reports in corpus order, most
+    frequent first)."""
+    hits = quotation_hits(corpus)
     out = hits.groupby(["doc_id", "phrase"], sort=False).agg(count=("sent_id", "size"), first_sent=("sent_id", "min"))
-    return out.reset_index().sort_values(["doc_id", "count", "first_sent"], ascending=[True, False, True],
-                                         ignore_index=True).astype({"count": "int64", "first_sent": "int64"})
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    out = out.reset_index().assign(_doc=lambda t: t["doc_id"].map(order))
+    out = out.sort_values(["_doc", "count", "first_sent"], ascending=[True, False, True], ignore_index=True)
+    return out.drop(columns="_doc").astype({"count": "int64", "first_sent": "int64"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -530,6 +598,7 @@ def _per_doc_counts(corpus: Corpus) -> dict[str, pd.Series]:
     quotes = quoted_phrases(corpus)
     counts = {
         "directive_markers": directives.groupby("doc_id").size(),
+        "bare_imperatives": directives[directives["kind"] == "imperative"].groupby("doc_id").size(),
         **{f"directives_grade{g}": directives[directives["grade"] == g].groupby("doc_id").size() for g in (3, 2, 1)},
         "enumerations": lists.groupby("doc_id").size(),
         "enumeration_items": lists.groupby("doc_id")["n_items"].sum(),
@@ -585,6 +654,125 @@ def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int = 2000, seed:
                      "rate_per_1k": counts.sum() / chars.sum() * 1000, "ci_low": lo, "ci_high": hi,
                      "n_boot": n_boot, "seed": seed})
     return pd.DataFrame(rows)
+
+
+#: Display names of the measures that are not register categories (those are named in register.yaml).
+MEASURE_LABELS = {
+    "directive_markers": "Directive markers 要…",
+    "four_char_phrases": "Four-character phrases 四字格",
+    "parallel_constructions": "Parallel constructions 排比",
+    "quotations": "Quotations “…”",
+}
+
+
+def measure_labels(lexicon_dir: Path = LEXICON_DIR) -> dict[str, str]:
+    """``measure -> display name`` for every measure of :func:`measure_hits`, in their order."""
+    reg = load_lexicon(REGISTER_FILE, lexicon_dir)
+    return {**MEASURE_LABELS, **{c: reg.get("labels", {}).get(c, c) for c in reg["categories"]}}
+
+
+def directive_strength_shares(corpus: Corpus) -> pd.DataFrame:
+    """Reports x strength (0 none, 1 softer, 2 exhortation, 3 obligation): sentences at each strength,
+    as counts and as shares of the report's sentences (``n_sentences`` is the denominator)."""
+    sd = sentence_directives(corpus)
+    counts = pd.crosstab(sd["doc_id"], sd["strength"]).reindex(index=corpus.doc_ids, columns=[0, 1, 2, 3], fill_value=0)
+    counts.columns = [f"strength_{c}" for c in counts.columns]
+    n = counts.sum(axis=1)
+    shares = counts.div(n, axis=0).round(3).add_prefix("share_")
+    return pd.concat([n.rename("n_sentences"), counts, shares], axis=1).rename_axis("doc_id")
+
+
+def quotation_hits(corpus: Corpus) -> pd.DataFrame:
+    """One row per quotation (“…”) occurrence: ``doc_id, sent_id, phrase`` (see :func:`quoted_phrases`)."""
+    rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": m.group(1)}
+            for r in corpus.sentences.itertuples() for m in QUOTE_RE.finditer(r.text)]
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"]).astype({"sent_id": "int64"})
+
+
+def measure_hits(corpus: Corpus) -> dict[str, pd.DataFrame]:
+    """Occurrences behind each rate of the profile, ``measure -> DataFrame(doc_id, sent_id, …)``:
+    directive markers, 四字格, parallel constructions, quotations and each register category."""
+    reg = register_hits(corpus)
+    out = {
+        "directive_markers": directive_markers(corpus),
+        "four_char_phrases": four_char_phrases(corpus),
+        "parallel_constructions": parallel_constructions(corpus),
+        "quotations": quotation_hits(corpus),
+    }
+    for category in load_lexicon(REGISTER_FILE)["categories"]:
+        out[category] = reg[reg["category"] == category]
+    return out
+
+
+def rate_intervals(corpus: Corpus, n_boot: int = 2000, seed: int = 20240601) -> pd.DataFrame:
+    """Every measure of :func:`measure_hits` as a rate per 1,000 Han characters with a bootstrap
+    interval (sentences resampled per report; see :func:`bootstrap_rate`). Long format: ``measure,
+    doc_id, count, n_chars, rate_per_1k, ci_low, ci_high, n_boot, seed``. Each measure uses its own
+    generator seeded with ``seed``, so adding a measure does not change the others' intervals."""
+    frames = [bootstrap_rate(corpus, hits, n_boot=n_boot, seed=seed).assign(measure=name)
+              for name, hits in measure_hits(corpus).items()]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["measure"] + [c for c in out.columns if c != "measure"]]
+
+
+def role_profile(corpus: Corpus) -> pd.DataFrame:
+    """Directive force by speaker role within each report.
+
+    One row per report and role (``party_secretary``, ``government_head``, ``meeting_collective``…;
+    sentences no one is said to speak are ``narration``): ``n_sentences, n_chars, directive_markers,
+    directives_per_1k, share_directive_sentences, mean_strength, speakers`` (names, ``relayed`` when
+    passed on by another official).
+    """
+    spk = attribute_speakers(corpus)[["doc_id", "sent_id", "speaker", "role", "relayed"]]
+    sd = sentence_directives(corpus)
+    s = corpus.sentences[["doc_id", "sent_id", "text"]].merge(spk, on=["doc_id", "sent_id"]).merge(
+        sd, on=["doc_id", "sent_id"])
+    s["role"] = s["role"].fillna("narration")
+    s["n_chars"] = s["text"].str.count(f"[{HAN}]")
+    s["who"] = [("" if pd.isna(n) else n + (" (relayed)" if r else "")) for n, r in zip(s["speaker"], s["relayed"])]
+    g = s.groupby(["doc_id", "role"], sort=False)
+    out = g.agg(n_sentences=("sent_id", "size"), n_chars=("n_chars", "sum"), directive_markers=("n_markers", "sum"),
+                share_directive_sentences=("strength", lambda x: round((x > 0).mean(), 3)),
+                mean_strength=("strength", lambda x: round(x.mean(), 2)),
+                speakers=("who", lambda x: "、".join(dict.fromkeys(w for w in x if w)))).reset_index()
+    out["directives_per_1k"] = (out["directive_markers"] / out["n_chars"] * 1000).round(2)
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    out = out.sort_values(["doc_id", "role"], key=lambda c: c.map(order) if c.name == "doc_id" else c)
+    cols = ["doc_id", "role", "speakers", "n_sentences", "n_chars", "directive_markers", "directives_per_1k",
+            "share_directive_sentences", "mean_strength"]
+    return out[cols].reset_index(drop=True)
+
+
+def wordcloud_figure(corpus: Corpus, weights: pd.DataFrame, lexicon_dir: Path = LEXICON_DIR):
+    """The grid of per-report clouds for :func:`wordcloud_weights` (seed and size from wordclouds.yaml)."""
+    from .plotting import wordcloud_grid
+
+    lex = load_lexicon(WORDCLOUDS_FILE, lexicon_dir)
+    by_doc = {d: dict(zip(g["term"], g["g2"])) for d, g in weights.groupby("doc_id", sort=False)}
+    return wordcloud_grid(by_doc, corpus.labels, seed=lex["random_state"], max_words=lex["max_words"],
+                          title="What is distinctive in each report: words sized by keyness (G²) against the others")
+
+
+def wordcloud_weights(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """Words to draw in each report's cloud and their weights: keyness G² against the other reports
+    (:func:`analysis.compare.keyness`), minus names, places, organisations, bureaucratic stopwords
+    and words shorter than ``min_chars`` Han characters, for words used at least ``min_count`` times
+    (``data/lexicon/wordclouds.yaml``).
+
+    Returns ``doc_id, term, count, per_1k, per_1k_rest, g2, log_ratio`` sorted by report and weight.
+    """
+    from .compare import keyness
+    from .tokenize import stopwords
+
+    lex = load_lexicon(WORDCLOUDS_FILE, lexicon_dir)
+    tags = set(lex["exclude_tags"])
+    with open(lexicon_dir / DICTIONARY_FILE, encoding="utf-8") as f:
+        names = {p[0] for p in (line.split() for line in f) if len(p) >= 3 and p[2] in tags}
+    drop = names | (set(stopwords(lexicon_dir, bureaucratic=True)) if lex["drop_bureaucratic"] else set())
+    k = keyness(corpus, lexicon_dir)
+    han_only = k["term"].str.fullmatch(f"[{HAN}]{{{int(lex['min_chars'])},}}")
+    k = k[(k["count"] >= lex["min_count"]) & han_only & ~k["term"].isin(drop)]
+    return k[["doc_id", "term", "count", "per_1k", "per_1k_rest", "g2", "log_ratio"]].reset_index(drop=True)
 
 
 def kwic(corpus: Corpus, term: str, width: int = 12) -> pd.DataFrame:
