@@ -280,7 +280,7 @@ BYLINE_FIELD_RE = re.compile(r"(作者|来源|发布者|来自|评论)[:：]\s*(
 def parse_byline(line: str) -> dict:
     """Date, time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``)."""
     out = {}
-    if m := re.match(r"\s*(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:\d{2})?", line):
+    if m := re.search(r"(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:\d{2})?", line):
         out["date"] = m.group(1)
         if m.group(2):
             out["time"] = m.group(2)
