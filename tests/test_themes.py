@@ -1,0 +1,313 @@
+"""Directive extraction and theme classification, on sentences quoted from the reports."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import load_corpus
+from analysis import themes
+from analysis.config import LEXICON_DIR
+
+
+@pytest.fixture(scope="module")
+def directives(corpus):
+    return themes.directives(corpus)
+
+
+@pytest.fixture(scope="module")
+def classified(directives):
+    return themes.classify(directives)
+
+
+def units_with(df: pd.DataFrame, doc_id: str, fragment: str) -> pd.DataFrame:
+    return df[(df["doc_id"] == doc_id) & df["text"].str.contains(fragment, regex=False)]
+
+
+def one_unit(df: pd.DataFrame, doc_id: str, fragment: str) -> pd.Series:
+    rows = units_with(df, doc_id, fragment)
+    assert len(rows) == 1, f"{fragment!r} is in {len(rows)} directives of {doc_id}"
+    return rows.iloc[0]
+
+
+def sentence_exists(corpus, doc_id: str, fragment: str) -> None:
+    s = corpus.sentences
+    assert s[(s["doc_id"] == doc_id) & s["text"].str.contains(fragment, regex=False)].shape[0] == 1
+
+
+# --------------------------------------------------------------------------------------------
+# codebook
+
+
+def test_codebook_has_the_issue_themes_with_all_fields():
+    book = themes.load_codebook()
+    ids = themes.theme_ids(book)
+    for required in ["sanitation", "urban_order", "infrastructure", "civic_morality", "publicity_mobilisation",
+                     "accountability", "party_loyalty", "livelihood", "rule_of_law", "urban_rural",
+                     "development", "institutionalisation"]:
+        assert required in ids
+    assert len(ids) == len(set(ids))
+    table = themes.codebook_table(book)
+    assert (table["n_examples"] >= 1).all() and table["definition"].str.len().gt(20).all()
+
+
+def test_every_codebook_example_is_quoted_verbatim_from_its_report(corpus):
+    found = themes.examples_in_corpus(corpus)
+    assert len(found) >= len(themes.theme_ids())
+    assert found["found"].all(), found[~found["found"]].to_dict("records")
+
+
+def test_every_codebook_example_is_classified_under_its_theme():
+    book = themes.load_codebook()
+    for theme in book["themes"]:
+        for ex in theme["examples"]:
+            labels = themes.classify(pd.DataFrame({"text": [ex["text"]]}), book)["themes"].iloc[0]
+            assert theme["id"] in labels, (theme["id"], ex["text"])
+
+
+def test_a_malformed_codebook_names_the_file_and_the_problem(tmp_path):
+    book = yaml.safe_load((LEXICON_DIR / themes.CODEBOOK_FILE).read_text(encoding="utf-8"))
+    book["themes"][1]["id"] = book["themes"][0]["id"]
+    bad = tmp_path / "codebook.yaml"
+    bad.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(themes.CodebookError, match="duplicate theme id"):
+        themes.load_codebook(bad)
+    book["themes"][1]["id"] = "restored"
+    del book["themes"][0]["definition"]
+    bad.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(themes.CodebookError, match="lacks definition"):
+        themes.load_codebook(bad)
+
+
+def test_a_theme_added_to_the_codebook_flows_through_without_code(tmp_path, corpus):
+    book = yaml.safe_load((LEXICON_DIR / themes.CODEBOOK_FILE).read_text(encoding="utf-8"))
+    book["themes"].append({"id": "safety", "label_en": "Safety", "label_zh": "安全",
+                           "definition": "Work safety and public safety as a task of the campaign.",
+                           "keywords": ["安全生产", "安全意识"],
+                           "examples": [{"doc_id": "changsha_county_2022", "text": "提升安全意识"}]})
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    edited = themes.load_codebook(path)
+    shares = themes.theme_shares(corpus, edited)
+    safety = shares[shares["theme"] == "safety"].set_index("doc_id")
+    assert safety.at["changsha_county_2022", "n_directives_with_theme"] == 1   # 处理好文明与安全的关系…
+    assert safety.at["pingxiang_suburb_2020", "n_directives_with_theme"] == 1  # 确保安全生产…
+
+
+# --------------------------------------------------------------------------------------------
+# directive extraction
+
+
+def test_directives_have_the_promised_columns_and_positions(directives, corpus):
+    assert list(directives.columns) == themes.DIRECTIVE_COLUMNS
+    assert directives["directive_id"].is_unique
+    assert directives["position"].between(0, 1).all()
+    assert set(directives["doc_id"]) == set(corpus.doc_ids)
+    for r in directives.itertuples():
+        assert corpus.text(r.doc_id)[r.start:r.end] == r.text
+
+
+def test_datelines_are_not_directives_even_with_markers(corpus, directives):
+    # 确保 and 进一步 make these lead sentences look like directives
+    for doc_id, fragment in [("changsha_county_2022", "10月24日下午，长沙县文明委2022年第三次会议"),
+                             ("panjin_2023", "5月4日，我市召开文明委（扩大）会议"),
+                             ("pingxiang_suburb_2020", "10月15日，党委书记吴国荣召开创建工作常态长效部署会")]:
+        sentence_exists(corpus, doc_id, fragment)
+        assert units_with(directives, doc_id, fragment).empty
+        assert themes.exclusion(fragment + "，深入学习贯彻") == "dateline"
+
+
+def test_attendance_lists_and_proceedings_are_not_directives(corpus, directives):
+    cases = [("pingxiang_city_2022", "市委书记、市文明委主任陈敏出席会议并讲话", "attendance"),
+             ("pingxiang_city_2022", "萍乡经开区管委会主任等出席会议", "attendance"),
+             ("changsha_county_2022", "区县领导赵文骄、郭瑞、莫金文", "attendance"),
+             ("xinyang_2015", "市委常委、宣传部部长焦豫汝宣读了《信阳市创建全国文明城市工作实施方案》", "proceedings"),
+             ("panjin_2023", "会议以电视电话会议形式召开", "attendance")]
+    for doc_id, fragment, kind in cases:
+        sentence_exists(corpus, doc_id, fragment)
+        assert units_with(directives, doc_id, fragment).empty, fragment
+        text = corpus.sentences[corpus.sentences["text"].str.contains(fragment, regex=False)]["text"].iloc[0]
+        assert themes.exclusion(text) in (kind, "attendance", "proceedings")
+
+
+def test_thanks_with_a_noun_marker_is_not_a_directive(corpus, directives):
+    # 付出艰苦努力: 努力 is a noun here, but the rhetoric markers count it
+    fragment = "我代表市四大班子向在创卫工作中付出艰苦努力"
+    sentence_exists(corpus, fragment=fragment, doc_id="xinyang_2015")
+    assert units_with(directives, "xinyang_2015", fragment).empty
+    assert themes.exclusion("我代表市四大班子向…全市人民表示崇高的敬意。") == "thanks"
+
+
+def test_statements_and_speech_frames_are_not_directives(corpus, directives):
+    for doc_id, fragment in [("xinyang_2015", "充分发动是贯穿创建始终的关键环节"),        # opens with 充分 but states
+                             ("pingxiang_city_2022", "陈敏从“四个方面”提出要求"),          # frame only
+                             ("pingxiang_suburb_2020", "吴国荣要求："),
+                             ("xinyang_2015", "全国文明城市是含金量最高、最有价值的城市品牌"),
+                             ("changsha_county_2022", "是全国城市综合类评比中的最高荣誉")]:
+        sentence_exists(corpus, doc_id, fragment)
+        assert units_with(directives, doc_id, fragment).empty, fragment
+
+
+def test_bare_verb_instructions_under_a_heading_are_directives_with_speaker(directives):
+    row = one_unit(directives, "pingxiang_city_2022", "坚持系统谋划")
+    assert row["speaker"] == "陈敏" and row["task"] == "坚持系统谋划"
+    row = one_unit(directives, "changsha_county_2022", "处理好条与块的关系")
+    assert row["speaker"] == "付旭明"
+    row = one_unit(directives, "panjin_2023", "要让法治精神更加彰显")
+    assert row["speaker"] == "会议" and row["role"] == "meeting_collective"
+
+
+def test_semicolons_split_a_sentence_into_task_clauses(corpus, directives):
+    # 督查考核要严明严格，…限时整改；对因责任不落实…追究；对…给予表彰奖励。
+    sent = corpus.sentences[corpus.sentences["text"].str.startswith("督查考核要严明严格")].iloc[0]
+    parts = directives[(directives["doc_id"] == "changsha_county_2022") & (directives["sent_id"] == sent["sent_id"])]
+    assert list(parts["clause_id"]) == [0, 1, 2]
+    assert parts["text"].iloc[1] == "对因责任不落实、整改不到位的单位和个人，要实行责任倒查追究"
+    assert parts["position"].is_monotonic_increasing
+
+
+def test_a_list_of_tasks_joined_by_dunhao_is_split_but_a_list_of_nouns_is_not(directives, corpus):
+    # 要压实责任、强化督考，… : two tasks, each opening with a task verb
+    assert one_unit(directives, "panjin_2023", "要压实责任")["text"] == "要压实责任"
+    assert one_unit(directives, "panjin_2023", "强化督考")["text"] == "强化督考"
+    # 深入实施城市更新行动、乡村建设行动、老旧小区改造提升工程: one verb, a list of nouns
+    row = one_unit(directives, "panjin_2023", "深入实施城市更新行动、乡村建设行动、老旧小区改造提升工程")
+    assert row["text"].startswith("要让城市形象更加靓丽")
+    assert themes.split_clauses("确保安全生产、社会稳定、生态环保等工作不出问题") == [
+        (0, "确保安全生产、社会稳定、生态环保等工作不出问题")]
+
+
+def test_strength_comes_from_the_rhetoric_implementation(directives):
+    row = one_unit(directives, "changsha_county_2022", "必须下定决心")
+    assert row["strength"] == 3 and "必须" in row["markers"]
+    # a clause without a marker of its own keeps the sentence's strength apart
+    row = one_unit(directives, "panjin_2023", "把握好硬度和温度的关系")
+    assert row["strength"] == 0 and row["sentence_strength"] >= 2
+
+
+def test_task_head_drops_frame_numbering_and_subject():
+    assert themes.task_head("全县各级各部门要全力推进实施十项文明示范单元创建工程，根据相关指标", "要、全力") == \
+        "全力推进实施十项文明示范单元创建工程"
+    assert themes.task_head("付旭明指出，“创文巩卫”势在必行，必须下定决心、再鼓干劲", "必须") == "必须下定决心、再鼓干劲"
+    assert themes.task_head("一要树牢创建为民的理念", "要") == "树牢创建为民的理念"
+    # 要 inside 需要 is not the modal
+    assert themes.task_head("创建是一项只有起点、没有终点的工作，需要事事遵循、日日相继、久久为功，要以制度机制保障为抓手",
+                            "要") == "以制度机制保障为抓手"
+
+
+# --------------------------------------------------------------------------------------------
+# classification
+
+
+def test_campaign_names_do_not_make_sanitation(classified):
+    row = one_unit(classified, "xinyang_2015", "要认真总结创建国家卫生城市的成功经验")
+    assert "sanitation" not in row["themes"]
+
+
+def test_multi_label_classification_of_quoted_directives(classified):
+    row = one_unit(classified, "panjin_2023", "要让城市形象更加靓丽")
+    assert {"infrastructure", "sanitation", "urban_order", "urban_rural"} <= set(row["themes"])
+    row = one_unit(classified, "pingxiang_suburb_2020", "针对城市硬件薄弱环节")
+    assert {"infrastructure", "sanitation"} <= set(row["themes"])
+    row = one_unit(classified, "panjin_2023", "市委、市政府督查部门要加大督查考核力度")
+    assert "accountability" in row["themes"] and "督查" in row["evidence"].split("accountability: ")[1]
+
+
+def test_yardstick_standards_are_not_the_assessment_system(classified):
+    row = one_unit(classified, "pingxiang_city_2022", "把群众满意作为第一标准")
+    assert "standards_assessment" not in row["themes"] and "livelihood" in row["themes"]
+    row = one_unit(classified, "xinyang_2015", "各级各部门要认真学习研究《全国文明城市测评体系》")
+    assert "standards_assessment" in row["themes"]
+
+
+def test_theme_shares_have_counts_and_denominators(corpus, directives):
+    shares = themes.theme_shares(corpus)
+    assert list(shares.columns[:5]) == ["doc_id", "theme", "n_directives_with_theme", "n_directives", "share"]
+    assert len(shares) == len(corpus.doc_ids) * len(themes.theme_ids())
+    n = directives.groupby("doc_id").size()
+    for doc_id, g in shares.groupby("doc_id"):
+        assert (g["n_directives"] == n[doc_id]).all()
+    assert np.allclose(shares["share"], shares["n_directives_with_theme"] / shares["n_directives"])
+    assert (shares["ci_low"] <= shares["share"]).all() and (shares["share"] <= shares["ci_high"]).all()
+
+
+def test_examples_per_report_and_theme_come_from_that_cell(classified):
+    ex = themes.theme_examples(classified, per_cell=1)
+    assert not ex.duplicated(["doc_id", "theme"]).any()
+    labels = dict(zip(classified["directive_id"], classified["themes"]))
+    assert all(t in labels[d] for d, t in zip(ex["directive_id"], ex["theme"]))
+
+
+# --------------------------------------------------------------------------------------------
+# validation sample
+
+
+def test_hand_coded_sample_matches_the_extraction_and_is_balanced(classified):
+    ann = themes.load_annotations()
+    assert 60 <= len(ann) <= 100
+    assert themes.annotation_check(ann, classified).empty
+    assert set(ann["split"]) == {"dev", "heldout"}
+    per = ann.groupby(["doc_id", "split"]).size()
+    assert (per >= 5).all() and ann["doc_id"].nunique() == classified["doc_id"].nunique()
+
+
+def test_evaluate_counts_tp_fp_fn():
+    classified = pd.DataFrame({"directive_id": ["a", "b", "c"],
+                               "themes": [("x",), ("x", "y"), ()]})
+    ann = pd.DataFrame({"directive_id": ["a", "b", "c"], "themes": [("x",), ("y",), ("y",)],
+                        "split": ["heldout"] * 3})
+    book = {"themes": [{"id": "x"}, {"id": "y"}]}
+    ev = themes.evaluate(classified, ann, "heldout", book).set_index("theme")
+    assert ev.loc["x", ["tp", "fp", "fn"]].tolist() == [1, 1, 0]
+    assert ev.loc["y", ["tp", "fp", "fn"]].tolist() == [1, 0, 1]
+    assert ev.loc["micro", "precision"] == pytest.approx(2 / 3) and ev.loc["micro", "recall"] == pytest.approx(2 / 3)
+
+
+# --------------------------------------------------------------------------------------------
+# topics and comparison
+
+
+def test_nmf_topics_are_repeatable_and_free_of_names_and_markers(corpus, classified):
+    t1, w1 = themes.nmf_topics(classified, corpus)
+    t2, w2 = themes.nmf_topics(classified, corpus)
+    pd.testing.assert_frame_equal(t1, t2)
+    assert np.allclose(w1.to_numpy(), w2.to_numpy())
+    words = {w for ws in t1["top_words"] for w in ws.split("、")}
+    assert not words & {"付旭明", "陈敏", "必须", "二要", "三要", "全国文明城市", "创文巩卫"}
+    assert t1["n_directives"].sum() <= len(classified)
+
+
+def test_level_pairs_find_the_same_city_at_two_levels(corpus):
+    pairs = themes.level_pairs(corpus)
+    assert pairs[["higher", "lower"]].values.tolist() == [["pingxiang_city_2022", "pingxiang_suburb_2020"]]
+
+
+def test_compare_levels_marks_repeats_drops_adds():
+    shares = pd.DataFrame({"doc_id": ["hi"] * 3 + ["lo"] * 3, "theme": ["a", "b", "c"] * 2,
+                           "n_directives_with_theme": [2, 0, 3, 1, 4, 0], "n_directives": [10] * 3 + [8] * 3})
+    out = themes.compare_levels(shares, "hi", "lo").set_index("theme")
+    assert out["status"].to_dict() == {"a": "repeats", "b": "adds", "c": "drops"}
+    assert out.at["b", "difference"] == pytest.approx(0.5)
+
+
+def test_a_sixth_report_flows_through(corpus_copy, monkeypatch):
+    # a copy of the Panjin report as a county of another city: no code names a report
+    meta = pd.read_csv(corpus_copy / "metadata.csv", dtype=str, keep_default_na=False)
+    row = meta[meta["doc_id"] == "panjin_2023"].iloc[0].copy()
+    shutil.copyfile(corpus_copy / "raw" / row["file"], corpus_copy / "raw" / "005_copy.txt")
+    row["doc_id"], row["file"], row["label"] = "panjin_copy", "005_copy.txt", "盘锦副本 Panjin copy"
+    row["admin_level"] = "county"
+    meta = pd.concat([meta, row.to_frame().T], ignore_index=True)
+    meta.to_csv(corpus_copy / "metadata.csv", index=False)
+    six = load_corpus(corpus_copy)
+    shares = themes.theme_shares(six)
+    assert shares["doc_id"].nunique() == 6
+    a = shares[shares["doc_id"] == "panjin_2023"].reset_index(drop=True)
+    b = shares[shares["doc_id"] == "panjin_copy"].reset_index(drop=True)
+    assert a["n_directives_with_theme"].tolist() == b["n_directives_with_theme"].tolist()
+    pairs = themes.level_pairs(six)
+    assert ["panjin_2023", "panjin_copy"] in pairs[["higher", "lower"]].values.tolist()
