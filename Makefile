@@ -27,6 +27,7 @@ data: setup
 	$(BIN)/python -m analysis data
 
 test: setup
+	bash .ci/install-browser.sh
 	$(BIN)/python -m pytest
 
 unit: setup
