@@ -18,6 +18,8 @@ in memory) and times only the call being measured:
   breaks), with the same dictionary (the project's tokenizer, domain dictionary included) and the
   same HMM setting, including loading the tokenizer, as the load does. This is the floor;
 * ``cold_cached``: a 1-process load that also writes the cache; ``cached_reload``: the next load;
+* ``machine_speedup_2proc``: before and after each round, what two processes of pure arithmetic
+  gain over one on this machine at that moment (2.0 on two idle cores; less when other jobs run);
 * peak resident memory of each process (``ru_maxrss``; for 2 processes, the parent's and the
   largest worker's).
 
@@ -132,6 +134,36 @@ def _child(what: str, root: Path, jobs: int, cache: bool, text_file: Path | None
     return {**out, **_usage()}
 
 
+def _spin(n: int) -> float:
+    """Pure-Python arithmetic (no I/O, no shared state): what one core does alone."""
+    import time
+
+    t = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i
+    return time.perf_counter() - t
+
+
+def machine_speedup(n: int = 20_000_000) -> float:
+    """Speedup the machine gives two processes of pure arithmetic right now (2.0 on two idle cores).
+
+    Other jobs on a shared machine take cores away; this is the ceiling for ``speedup_2proc``.
+    """
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # start both workers
+        t = time.perf_counter()
+        list(pool.map(_spin, [n]))
+        one = time.perf_counter() - t
+        t = time.perf_counter()
+        list(pool.map(_spin, [n, n]))
+        two = time.perf_counter() - t
+    return 2 * one / two
+
+
 def _measure(what: str, root: Path, jobs: int = 1, cache: bool = False, text_file: Path | None = None) -> dict:
     args = [sys.executable, __file__, "--child", what, "--root", str(root), "--jobs", str(jobs)]
     args += ["--cache"] if cache else []
@@ -167,6 +199,7 @@ def main(argv: list[str] | None = None) -> dict:
             forms = "(reused)"
         text_file = tmp / "cleaned.txt"
         runs: dict[str, list] = {k: [] for k in ("load_1proc", "jieba_alone", "load_2proc", "cold_cached", "cached_reload")}
+        probes = [machine_speedup()]
         for rep in range(args.repeat):
             runs["load_1proc"].append(_measure("load", root, 1, text_file=text_file if rep == 0 else None))
             runs["jieba_alone"].append(_measure("jieba", root, text_file=text_file))
@@ -174,6 +207,7 @@ def main(argv: list[str] | None = None) -> dict:
             shutil.rmtree(root / "processed", ignore_errors=True)
             runs["cold_cached"].append(_measure("load", root, 1, cache=True))
             runs["cached_reload"].append(_measure("load", root, 1, cache=True))
+            probes.append(machine_speedup())
         shutil.rmtree(root / "processed", ignore_errors=True)
 
         med = {k: statistics.median(r["s"] for r in v) for k, v in runs.items()}
@@ -188,6 +222,7 @@ def main(argv: list[str] | None = None) -> dict:
             "chars_per_s": {k: round(chars / med[k]) for k in ("load_1proc", "load_2proc", "jieba_alone")},
             "load_1proc_vs_jieba": round(med["jieba_alone"] / med["load_1proc"], 2),
             "speedup_2proc": round(med["load_1proc"] / med["load_2proc"], 2),
+            "machine_speedup_2proc": [round(x, 2) for x in probes],
             "cached_vs_cold": round(med["load_1proc"] / med["cached_reload"], 1),
             "ratios_of_fastest_runs": {"load_1proc_vs_jieba": round(best["jieba_alone"] / best["load_1proc"], 2),
                                        "speedup_2proc": round(best["load_1proc"] / best["load_2proc"], 2),
