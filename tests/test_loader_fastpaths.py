@@ -158,6 +158,15 @@ def test_whole_document_tokens_equal_sentence_by_sentence_tokens(corpus):
         assert _rows_from_document(text) == _rows_by_sentence(text), doc_id
 
 
+def test_long_reports_tokenized_in_pieces_give_the_same_tokens(corpus, monkeypatch):
+    monkeypatch.setattr(tokenize, "CHUNK_CHARS", 40)
+    assert len(list(tokenize._chunks(corpus.text(corpus.doc_ids[0])))) > 5
+    for doc_id in corpus.doc_ids:
+        text = corpus.text(doc_id)
+        assert "".join(tokenize._chunks(text)) == text
+        assert _rows_from_document(text) == _rows_by_sentence(text), doc_id
+
+
 @pytest.mark.parametrize("text", [
     "会议要求abc。def要落实3.5%。", "他说：“好。”然后走了。", "抓宣传；二要抓整治；三是抓考核。", "a.b。c-d！e_f？g",
     "  首行有空格。 \n\n 第二段  没有句号", "2022-10-25作者: 蒋志斌", "全市“1+5”行动。C++和C#。", "。。。", "x",

@@ -13,6 +13,12 @@ The steps, in order (each recorded in an :class:`Audit`):
 5. rejoin paragraphs broken across page breaks;
 6. normalise punctuation (ASCII to full-width next to Chinese text) and whitespace.
 
+Markup is text. HTML tags inside a report (``<b>``, ``<script>…</script>``) are neither stripped
+nor interpreted: stripping them could delete real text (``<5%``, a quoted tag in a report about a
+website), and a report that arrives as a web page should be saved as plain text before it enters
+the corpus (``python -m analysis check-report`` counts the tags it finds). The cleaned text keeps
+them as literal characters and every output that renders text escapes it.
+
 Nothing is lost silently: :attr:`CleanResult.trace` lists every piece of the converted input in
 order with what happened to it, so the body plus the dropped pieces rebuild the input.
 """
@@ -191,17 +197,23 @@ def strip_annotations(text: str) -> tuple[str, int, list[dict]]:
     # Fast path, the same result in C-level passes: cut every annotation whose syllable is valid
     # (those that are not stay, as below). Each literal ``字(pinyin)`` in the text is one of the
     # matches, so the mismatches are found by searching for their literals.
-    invalid = sorted({a[2:-1] for a in counts if a[2:-1] not in syllables})
-    expected = sum(n for a, n in counts.items() if a[2:-1] in syllables)
+    invalid, odd, expected = set(), [], 0
+    for a, n in counts.items():
+        py = a[2:-1]
+        if py not in syllables:
+            invalid.add(py)
+        else:
+            expected += n
+            if py not in per_char.get(a[0], ()):
+                odd.append(a)
     parens = ANNOTATION_PARENS_RE
     if invalid:
-        parens = re.compile(rf"(?<=[{HAN}])\((?!(?:{'|'.join(invalid)})\))[{PINYIN_LETTERS}]{{1,7}}\)")
+        parens = re.compile(rf"(?<=[{HAN}])\((?!(?:{'|'.join(sorted(invalid))})\))[{PINYIN_LETTERS}]{{1,7}}\)")
     out, n = parens.subn("", text)
     if n == expected:
-        odd = sorted(a for a in counts if a[2:-1] in syllables and a[2:-1] not in per_char.get(a[0], ()))
         mismatches = []
         if odd:
-            literal = re.compile("|".join(map(re.escape, odd)))
+            literal = re.compile("|".join(map(re.escape, sorted(odd))))
             mismatches = [{"char": m.group(0)[0], "pinyin": m.group(0)[2:-1], "offset": m.start()}
                           for m in literal.finditer(text)]
         return out, n, mismatches

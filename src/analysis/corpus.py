@@ -8,9 +8,17 @@ row per report). ``load_corpus()`` returns a :class:`Corpus` with three tables:
 * ``sentences``: ``doc_id, para_id, sent_id, start, end, text``;
 * ``tokens``: ``doc_id, sent_id, token_id, token, start, end, is_word, is_stop, is_bureaucratic``.
 
-Each report is processed on its own (in parallel for large corpora) and cached under
-``<corpus>/processed/cache/`` keyed by the raw bytes, the lexicon files and this code, so an
-unchanged report loads from cache and a changed raw or lexicon file rebuilds it.
+How it scales:
+
+* each report is processed on its own (decode, clean, split, one jieba pass) into compact
+  columns (``int32`` offsets, token codes into the report's vocabulary), in a process pool whose
+  workers load jieba, OpenCC and the rules once; results stream back in order and are folded into
+  corpus-wide columns with one interned vocabulary, so the parent never holds raw text or a Python
+  object per token;
+* ``<corpus>/processed/cache/`` keeps one file per processed report, keyed by its bytes, its file
+  name, the lexicon files the loader reads and the loader's code, and one file for the assembled
+  corpus keyed by all of them: an unchanged corpus loads in one read, a changed report or rule
+  reprocesses only what it affects, and a change to metadata.csv alone reuses everything.
 """
 
 from __future__ import annotations
@@ -110,6 +118,14 @@ def match_files(meta: pd.DataFrame, files: list[Path], root: Path) -> None:
     no_row = sorted(names - listed)
     if no_row:
         raise CorpusError(root / "raw" / no_row[0], f"file in raw/ has no row in metadata.csv ({len(no_row)} without a row: {', '.join(no_row)})")
+
+
+def read_raw(path: Path) -> bytes:
+    """A report's bytes; an unreadable file is a :class:`CorpusError`, not a traceback."""
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise CorpusError(path, f"cannot read the file ({e.strerror})") from None
 
 
 def decode(data: bytes, path: Path | str) -> tuple[str, str]:
@@ -262,14 +278,6 @@ def _init_worker(lexicon_dir: Path) -> None:
     clean._opencc()
 
 
-def read_raw(path: Path) -> bytes:
-    """A report's bytes; an unreadable file is a :class:`CorpusError`, not a traceback."""
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise CorpusError(path, f"cannot read the file ({e.strerror})") from None
-
-
 # --------------------------------------------------------------------------------------------
 # the corpus
 
@@ -367,8 +375,9 @@ def _build_tables(docs: list[tuple], lexicon_dir: Path, cache: Path | None, n_jo
     """Process (or read from the per-report cache) every report, in order, into one set of columns."""
     from tqdm import tqdm
 
-    cached = [(_read_pickle(_doc_cache_file(cache, d, k)) if cache else None) for d, _, _, k in docs]
-    todo = [(d, p, sha, lexicon_dir, k, cache) for (d, p, sha, k), c in zip(docs, cached) if c is None]
+    jobs = [(d, p, sha, lexicon_dir, k, cache) for d, p, sha, k in docs]
+    hits = [cache is not None and _doc_cache_file(cache, d, k).is_file() for d, _, _, k in docs]
+    todo = [job for job, hit in zip(jobs, hits) if not hit]
     n_jobs = max(1, min(n_jobs or (_default_jobs() if len(todo) > PARALLEL_THRESHOLD else 1), len(todo)))
     progress = len(docs) > 200 if progress is None else progress
     pool = None
@@ -379,8 +388,11 @@ def _build_tables(docs: list[tuple], lexicon_dir: Path, cache: Path | None, n_jo
         computed = map(_load_one, todo)
     assembler = _Assembler()
     try:
-        for hit in tqdm(cached, total=len(docs), desc="reports", disable=not progress, unit="doc"):
-            res = hit if hit is not None else next(computed)
+        for job, hit in tqdm(zip(jobs, hits), total=len(docs), desc="reports", disable=not progress, unit="doc"):
+            # Cached reports are read one at a time, as their turn comes (streaming, not all at once).
+            res = _read_pickle(_doc_cache_file(cache, job[0], job[4])) if hit else next(computed)
+            if res is None:  # a cache file that cannot be read: process the report here
+                res = _load_one(job)
             if "error" in res:
                 raise CorpusError(*res["error"])
             assembler.add(res)
@@ -410,9 +422,8 @@ class _Assembler:
             self.docs[k].append(res[k])
         for k in self.sent:
             self.sent[k].append(res[f"sent_{k}"])
-        vocab = self.vocab
-        to_global = np.fromiter((vocab.setdefault(w, len(vocab)) for w in res["vocab"]), dtype=np.int32,
-                                count=len(res["vocab"]))
+        tokenize.add_codes(self.vocab, res["vocab"])
+        to_global = np.fromiter(map(self.vocab.__getitem__, res["vocab"]), dtype=np.int32, count=len(res["vocab"]))
         self.tok["code"].append(to_global[res["tok_code"]])
         self.tok["start"].append(res["tok_start"])
         self.tok["sent"].append(res["tok_sent"])

@@ -116,7 +116,12 @@ def tokenize_document(text: str, sent_starts, sent_ends, lexicon_dir: Path = LEX
     """
     tk = get_tokenizer(lexicon_dir)
     vocab: dict[str, int] = {}  # each distinct token kept once, so a long report does not hold a string per token
-    codes = np.fromiter((vocab.setdefault(w, len(vocab)) for w in tk.cut(text, HMM=True)), dtype=np.int32)
+    parts = []
+    for chunk in _chunks(text):
+        words = tk.lcut(chunk, HMM=True)
+        add_codes(vocab, dict.fromkeys(words))
+        parts.append(np.fromiter(map(vocab.__getitem__, words), dtype=np.int32, count=len(words)))
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     words_vocab = list(vocab)
     lengths = np.fromiter(map(len, words_vocab), dtype=np.int64, count=len(words_vocab))
     space = np.fromiter((not w.strip() for w in words_vocab), dtype=bool, count=len(words_vocab))
@@ -130,6 +135,28 @@ def tokenize_document(text: str, sent_starts, sent_ends, lexicon_dir: Path = LEX
     if len(sent) and (sent.min() < 0 or (ends > sent_ends[sent]).any()):  # pragma: no cover - see docstring
         return _tokenize_by_sentence(text, sent_starts, sent_ends, lexicon_dir)
     return {"vocab": words_vocab, "code": codes, "start": starts.astype(np.int32), "sent_id": sent.astype(np.int32)}
+
+
+def add_codes(vocab: dict[str, int], words) -> None:
+    """Give each of ``words`` not yet in ``vocab`` the next code (``words`` without repeats)."""
+    new = [w for w in words if w not in vocab]
+    vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+
+
+#: Long texts are cut at line breaks into pieces of about this many characters (jieba never
+#: joins across a line break, so the tokens are the same; only memory differs).
+CHUNK_CHARS = 1 << 18
+
+
+def _chunks(text: str, size: int | None = None):
+    """``text`` in consecutive pieces, each ending just after a line break (or at the end)."""
+    size = size or CHUNK_CHARS
+    start, n = 0, len(text)
+    while start < n:
+        end = text.find("\n", start + size)
+        end = n if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _tokenize_by_sentence(text: str, sent_starts, sent_ends, lexicon_dir: Path) -> dict:
