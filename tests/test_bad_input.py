@@ -342,7 +342,8 @@ def test_bad_report_in_parallel_load_gives_the_same_message(corpus_copy, kind):
 
 
 BROKEN_METADATA = {
-    "missing column": (lambda m: m.drop(columns="city"), "missing column(s): city (required: doc_id, file, label, city, meeting_date)"),
+    "missing column": (lambda m: m.drop(columns="city"),
+                       "missing column(s): city (required: doc_id, file, label, city, meeting_date)"),
     "bad date": (lambda m: m.assign(meeting_date=m["meeting_date"].where(m["doc_id"] != "panjin_2023", "2023-02-30")),
                  "row 5 (panjin_2023): meeting_date '2023-02-30' is not a date YYYY-MM-DD"),
     "duplicate id": (lambda m: m.assign(doc_id=m["doc_id"].replace("changsha_county_2022", "pingxiang_city_2022")),
@@ -356,7 +357,8 @@ def test_data_command_on_broken_metadata_exits_2_with_one_line(corpus_copy, case
     edit_metadata(corpus_copy, change)
     before = raw_bytes(corpus_copy)
     r = cli(corpus_copy, "data")
-    assert (r.returncode, r.stdout, r.stderr) == (2, "", f"error: {corpus_copy.resolve() / 'metadata.csv'}: {problem}\n")
+    expected = f"error: {corpus_copy.resolve() / 'metadata.csv'}: {problem}\n"
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", expected)
     assert raw_bytes(corpus_copy) == before and not (corpus_copy / "processed").exists()
 
 
@@ -425,7 +427,8 @@ def test_single_50mb_report_loads_in_bounded_time_and_memory(corpus, tmp_path):
     data = ("关于巩固全国文明城市创建成果的汇编\n" + "\n".join([base] * copies) + "\n").encode()
     assert len(data) > 50_000_000
     (root / "raw" / "big.txt").write_bytes(data)
-    (root / "metadata.csv").write_text("doc_id,file,label,city,meeting_date\nbig,big.txt,big report,somewhere,\n", encoding="utf-8")
+    (root / "metadata.csv").write_text("doc_id,file,label,city,meeting_date\nbig,big.txt,big report,somewhere,\n",
+                                       encoding="utf-8")
     r = subprocess.run([sys.executable, "-c", BIG_REPORT_RUN, str(root)], capture_output=True, text=True, timeout=900)
     assert (r.returncode, r.stderr) == (0, "")
     out = json.loads(r.stdout)

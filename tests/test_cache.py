@@ -17,7 +17,8 @@ CORPUS_FILES = f"{corpus_module.CORPUS_CACHE_PREFIX}*.pkl"
 
 
 def _doc_files(root):
-    return sorted(p.name for p in cache_dir(root).glob("*.pkl") if not p.name.startswith(corpus_module.CORPUS_CACHE_PREFIX))
+    prefix = corpus_module.CORPUS_CACHE_PREFIX
+    return sorted(p.name for p in cache_dir(root).glob("*.pkl") if not p.name.startswith(prefix))
 
 
 def _corpus_files(root):
@@ -70,7 +71,8 @@ def test_changed_raw_file_is_rebuilt_alone(corpus_copy, monkeypatch):
     raw.write_bytes(raw.read_bytes() + "\n会议要求，各县区要迅速行动。".encode())
     processed = []
     original = corpus_module.process_document
-    monkeypatch.setattr(corpus_module, "process_document", lambda doc_id, *a, **k: processed.append(doc_id) or original(doc_id, *a, **k))
+    monkeypatch.setattr(corpus_module, "process_document",
+                        lambda doc_id, *a, **k: processed.append(doc_id) or original(doc_id, *a, **k))
     corpus = load_corpus(corpus_copy)
     assert processed == ["xinyang_2015"]
     new = set(_doc_files(corpus_copy)) - before

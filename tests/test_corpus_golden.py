@@ -45,7 +45,8 @@ def fingerprints(corpus) -> dict:
             "documents": _digest(docs[docs.doc_id == doc_id].reset_index(drop=True)),
             "sentences": _digest(corpus.sentences[corpus.sentences.doc_id == doc_id].reset_index(drop=True)),
             "tokens": _digest(corpus.tokens[corpus.tokens.doc_id == doc_id].reset_index(drop=True)),
-            "audit": hashlib.sha256(json.dumps(corpus.audits[doc_id], ensure_ascii=False, sort_keys=True).encode()).hexdigest(),
+            "audit": hashlib.sha256(json.dumps(corpus.audits[doc_id], ensure_ascii=False,
+                                               sort_keys=True).encode()).hexdigest(),
         }
     out["*"] = {"documents": _digest(docs), "sentences": _digest(corpus.sentences), "tokens": _digest(corpus.tokens),
                 "audit_order": hashlib.sha256(json.dumps(list(corpus.audits)).encode()).hexdigest()}
@@ -59,7 +60,8 @@ def lexicon_hashes(lexicon_dir: Path = LEXICON_DIR) -> dict:
 
 def raw_hashes() -> dict:
     """SHA-256 of each bundled raw report."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((DATA_DIR / "raw").iterdir()) if p.is_file()}
+    files = sorted(p for p in (DATA_DIR / "raw").iterdir() if p.is_file())
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def record() -> None:
@@ -78,7 +80,8 @@ def _check(corpus) -> None:
     assert not changed, (f"loader lexicon file(s) changed since the reference was recorded: {', '.join(changed)}; "
                          "check the difference in the cleaned corpus and re-record (see this module's docstring)")
     got = fingerprints(corpus)
-    diff = sorted(f"{d}/{t}" for d in golden["tables"] for t in golden["tables"][d] if got.get(d, {}).get(t) != golden["tables"][d][t])
+    diff = sorted(f"{d}/{t}" for d, tables in golden["tables"].items() for t, h in tables.items()
+                  if got.get(d, {}).get(t) != h)
     assert not diff, f"loader output differs from the reference in: {', '.join(diff)}"
 
 
