@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from . import clean
 from .config import DATA_DIR, corpus_dir
-from .corpus import decode, read_metadata
+from .corpus import decode, read_metadata, read_raw
 from .errors import CorpusError
 
 MANIFEST = DATA_DIR / "MANIFEST.sha256"
@@ -36,6 +37,27 @@ def write_manifest(data_dir: Path = DATA_DIR) -> Path:
     return path
 
 
+#: At most this many items of each list are printed (a broken file can have thousands).
+LIST_LIMIT = 40
+#: An HTML or XML tag: ``<p>``, ``</script>``, ``<img src="…"/>``.
+TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]{0,500}?/?>")
+
+
+def _listed(items: list[str], limit: int = LIST_LIMIT) -> list[str]:
+    """The first ``limit`` items, then a line saying how many more there are."""
+    return items if len(items) <= limit else items[:limit] + [f"  … and {len(items) - limit} more"]
+
+
+def markup_line(body: str) -> str:
+    """What check-report says about HTML tags left in a cleaned body (they stay as literal text)."""
+    tags = TAG_RE.findall(body)
+    if not tags:
+        return "markup: none"
+    names = ", ".join(sorted({t.lower() for t in tags}))
+    return (f"markup: {len(tags)} HTML tag(s) in the body ({names}), kept as literal text, never interpreted; "
+            "if they are page markup, save the page as plain text before adding it")
+
+
 def check_report(path: Path, corpus: Path | None = None) -> str:
     """What the corpus will make of a new report: encoding, script, pinyin, furniture, metadata.
 
@@ -45,7 +67,7 @@ def check_report(path: Path, corpus: Path | None = None) -> str:
     path = Path(path)
     if not path.is_file():
         raise CorpusError(path, "no such file")
-    text, encoding = decode(path.read_bytes(), path)
+    text, encoding = decode(read_raw(path), path)
     result = clean.clean_text(text, path.name, encoding=encoding)
     if not result.paragraphs:
         raise CorpusError(path, "no body text left after cleaning (only furniture, captions or a title)")
@@ -54,12 +76,13 @@ def check_report(path: Path, corpus: Path | None = None) -> str:
              f"script: {a.script_detected} ({a.chars_converted} characters will be converted to simplified)",
              f"pinyin annotations: {a.annotations_removed} removed, {len(a.annotation_mismatches)} not a reading of their character",
              f"lost characters: {len(a.repairs)} repaired, {len(a.flagged)} flagged"]
-    lines += [f"  flagged: {f['context']} ({f['problem']})" for f in a.flagged]
+    lines += _listed([f"  flagged: {f['context']} ({f['problem']})" for f in a.flagged])
     lines.append(f"title: {a.title or '(none found)'}")
     lines.append(f"dropped lines: {len(a.dropped)}")
-    lines += [f"  [{d['kind']}] {d['text'][:70]}" for d in a.dropped]
-    lines += [f"  [inline] {d['text']}" for d in a.inline_removed]
+    lines += _listed([f"  [{d['kind']}] {d['text'][:70]}" for d in a.dropped])
+    lines += _listed([f"  [inline] {d['text']}" for d in a.inline_removed])
     lines.append(f"paragraphs rejoined across breaks: {len(a.rejoins)}")
+    lines.append(markup_line(result.text))
     lines.append(f"body: {len(result.paragraphs)} paragraphs, {a.chars_out} characters (from {a.chars_in})")
     if a.byline:
         lines.append(f"byline: {a.byline}")

@@ -13,6 +13,12 @@ The steps, in order (each recorded in an :class:`Audit`):
 5. rejoin paragraphs broken across page breaks;
 6. normalise punctuation (ASCII to full-width next to Chinese text) and whitespace.
 
+Markup is text. HTML tags inside a report (``<b>``, ``<script>…</script>``) are neither stripped
+nor interpreted: stripping them could delete real text (``<5%``, a quoted tag in a report about a
+website), and a report that arrives as a web page should be saved as plain text before it enters
+the corpus (``python -m analysis check-report`` counts the tags it finds). The cleaned text keeps
+them as literal characters and every output that renders text escapes it.
+
 Nothing is lost silently: :attr:`CleanResult.trace` lists every piece of the converted input in
 order with what happened to it, so the body plus the dropped pieces rebuild the input.
 """
@@ -20,12 +26,15 @@ order with what happened to it, so the body plus the dropped pieces rebuild the 
 from __future__ import annotations
 
 import csv
+import importlib.util
+import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .config import LEXICON_DIR
@@ -34,6 +43,11 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 #: A character followed by a parenthesised lower-case pinyin syllable.
 ANNOTATION_RE = re.compile(rf"(?P<han>[{HAN}])\((?P<py>[{PINYIN_LETTERS}]{{1,7}})\)")
+#: The same, without groups (faster to collect).
+ANNOTATION_WHOLE_RE = re.compile(rf"[{HAN}]\([{PINYIN_LETTERS}]{{1,7}}\)")
+#: The parenthesised part of the same annotations (the same matches, without the character).
+ANNOTATION_PARENS_RE = re.compile(rf"(?<=[{HAN}])\([{PINYIN_LETTERS}]{{1,7}}\)")
+HAN_RE = re.compile(f"[{HAN}]")
 #: What the injection leaves where it destroyed a character: ``?`` + remnant + ``)`` (+ a private-use char).
 DEBRIS_RE = re.compile(rf"(?:\?[{PINYIN_LETTERS}]{{1,7}}\)[\ue000-\uf8ff]?)+")
 #: Marks a character that was lost and could not be restored (the printer's "geta" mark).
@@ -45,6 +59,9 @@ PARAGRAPH_END = "。！？!?；;：:…”’」』）)》】"
 LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、是要]|——|第[一二三四五六七八九十]+[，、])")
 
 _ASCII_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_ASCII_TO_FULL)) + "]")
+_SPACE_RUN_RE = re.compile(r"[ \t\u00a0\u3000]+")
+_SPACE_AROUND_PUNCT_RE = re.compile(r" ?([，。：；？！（）、“”‘’《》【】——…]) ?")
 
 
 @dataclass
@@ -80,8 +97,16 @@ class Audit:
     byline: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """Plain dict, for JSON and tables."""
-        return asdict(self)
+        """Plain dict, for JSON and tables (a copy: the fields hold flat dicts, lists of flat dicts or scalars)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
 
 
 @dataclass
@@ -129,12 +154,31 @@ def _load_rules(lexicon_dir: Path, stamp: tuple) -> Rules:
 
 @lru_cache(maxsize=1)
 def _readings() -> tuple[dict, frozenset]:
-    """pypinyin's readings per character (tone marks) and the set of all valid syllables."""
-    from pypinyin.pinyin_dict import pinyin_dict
+    """pypinyin's readings per character (tone marks) and the set of all valid syllables.
 
-    per_char = {chr(cp): frozenset(v.split(",")) for cp, v in pinyin_dict.items()}
+    Read from pypinyin's ``pinyin_dict.json`` directly: importing the package also loads its
+    phrase dictionary and segmenter, which cleaning does not need (half a second per process).
+    """
+    table = None
+    spec = importlib.util.find_spec("pypinyin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "pinyin_dict.json"
+        if path.is_file():
+            table = {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+            break
+    if table is None:  # pragma: no cover - a pypinyin without the JSON file
+        from pypinyin.pinyin_dict import pinyin_dict as table
+
+    per_char = {chr(cp): frozenset(v.split(",")) for cp, v in table.items()}
     syllables = frozenset(s for v in per_char.values() for s in v)
     return per_char, syllables
+
+
+def count_han(text: str) -> int:
+    """Number of Han characters in ``text`` (the ranges of :data:`HAN`)."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int((((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+                | ((cp >= 0xF900) & (cp <= 0xFAFF))).sum())
 
 
 def strip_annotations(text: str) -> tuple[str, int, list[dict]]:
@@ -144,7 +188,35 @@ def strip_annotations(text: str) -> tuple[str, int, list[dict]]:
     not a reading of the character it follows is removed too but listed as a mismatch.
     Returns the text, the number removed and the mismatches.
     """
+    if "(" not in text:
+        return text, 0, []
+    counts = Counter(ANNOTATION_WHOLE_RE.findall(text))  # {"會(huì)": 3, ...}
+    if not counts:
+        return text, 0, []
     per_char, syllables = _readings()
+    # Fast path, the same result in C-level passes: cut every annotation whose syllable is valid
+    # (those that are not stay, as below). Each literal ``字(pinyin)`` in the text is one of the
+    # matches, so the mismatches are found by searching for their literals.
+    invalid, odd, expected = set(), [], 0
+    for a, n in counts.items():
+        py = a[2:-1]
+        if py not in syllables:
+            invalid.add(py)
+        else:
+            expected += n
+            if py not in per_char.get(a[0], ()):
+                odd.append(a)
+    parens = ANNOTATION_PARENS_RE
+    if invalid:
+        parens = re.compile(rf"(?<=[{HAN}])\((?!(?:{'|'.join(sorted(invalid))})\))[{PINYIN_LETTERS}]{{1,7}}\)")
+    out, n = parens.subn("", text)
+    if n == expected:
+        mismatches = []
+        if odd:
+            literal = re.compile("|".join(map(re.escape, sorted(odd))))
+            mismatches = [{"char": m.group(0)[0], "pinyin": m.group(0)[2:-1], "offset": m.start()}
+                          for m in literal.finditer(text)]
+        return out, n, mismatches
     removed = 0
     mismatches: list[dict] = []
 
@@ -208,8 +280,15 @@ def to_simplified(text: str) -> tuple[str, Counter]:
     position by position; if the length differs the count falls back to a multiset difference.
     """
     out = _opencc().convert(text)
-    if len(out) == len(text):
-        changes = Counter(f"{a}→{b}" for a, b in zip(text, out) if a != b)
+    if out == text:
+        changes = Counter()
+    elif len(out) == len(text):
+        # Compare code points as arrays: only the changed positions reach Python.
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        b = np.frombuffer(out.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        changed = np.flatnonzero(a != b)
+        pairs, counts = np.unique((a[changed].astype(np.uint64) << 32) | b[changed], return_counts=True)
+        changes = Counter({f"{chr(p >> 32)}→{chr(p & 0xFFFFFFFF)}": n for p, n in zip(pairs.tolist(), counts.tolist())})
     else:  # pragma: no cover - OpenCC t2s keeps lengths for CJK text
         changes = Counter(f"{c}→?" for c in (Counter(text) - Counter(out)).elements())
     return out, changes
@@ -252,24 +331,41 @@ def normalise_punctuation(line: str) -> tuple[str, int]:
     such as ``alert(1)`` stay as they are. Runs of spaces
     collapse to one; a space between two Chinese characters stays (``美丽乡村 全域文明``).
     """
-    chars = list(line)
-    changed = 0
-    for i, c in enumerate(chars):
-        if c in _ASCII_TO_FULL:
-            prev = line[:i].rstrip()[-1:]
-            nxt = line[i + 1 :].lstrip()[:1]
-            if _is_chinese(prev) or _is_chinese(nxt):
-                chars[i] = _ASCII_TO_FULL[c]
-                changed += 1
-    out = re.sub(r"[ \t\u00a0\u3000]+", " ", "".join(chars)).strip()
-    out = re.sub(r" ?([，。：；？！（）、“”‘’《》【】——…]) ?", r"\1", out)
+    pieces: list[str] = []
+    last = 0
+    n = len(line)
+    for m in _ASCII_PUNCT_RE.finditer(line):
+        i = m.start()
+        j = i - 1  # the nearest non-space character on each side
+        while j >= 0 and line[j].isspace():
+            j -= 1
+        k = i + 1
+        while k < n and line[k].isspace():
+            k += 1
+        if _is_chinese(line[j] if j >= 0 else "") or _is_chinese(line[k] if k < n else ""):
+            pieces += (line[last:i], _ASCII_TO_FULL[line[i]])
+            last = i + 1
+    changed = len(pieces) // 2
+    if pieces:
+        pieces.append(line[last:])
+        line = "".join(pieces)
+    out = _SPACE_RUN_RE.sub(" ", line).strip()
+    if " " in out:
+        out = _SPACE_AROUND_PUNCT_RE.sub(r"\1", out)
     return out, changed
 
 
+@lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern:
+    """A rule's compiled pattern."""
+    return re.compile(pattern)
+
+
 def _match_any(rules: list[dict], line: str) -> dict | None:
+    """The first rule whose ``pattern`` (and ``requires``, if any) is found in ``line``."""
     for rule in rules:
-        if "pattern" in rule and re.search(rule["pattern"], line):
-            if "requires" not in rule or re.search(rule["requires"], line):
+        if "pattern" in rule and _rx(rule["pattern"]).search(line):
+            if "requires" not in rule or _rx(rule["requires"]).search(line):
                 return rule
     return None
 
@@ -288,6 +384,52 @@ def parse_byline(line: str) -> dict:
     return out
 
 
+class _Joined:
+    """A paragraph being rejoined from pieces, joined once at the end (no quadratic concatenation)."""
+
+    HEAD = 200
+
+    def __init__(self, first: str):
+        self.pieces = [first]
+        self.length = len(first)
+        self.head = first[: self.HEAD]
+
+    def add(self, piece: str) -> None:
+        self.pieces.append(piece)
+        self.length += len(piece)
+        if len(self.head) < self.HEAD:
+            self.head = (self.head + piece)[: self.HEAD]
+
+    def tail(self, n: int) -> str:
+        """The last ``n`` characters (pieces are never empty)."""
+        return "".join(self.pieces[-n:])[-n:]
+
+    def is_heading(self) -> bool:
+        """:func:`is_heading` of the joined text, computed from its first characters."""
+        if self.length <= len(self.head) or re.fullmatch(r"第?[一二三四五六七八九十]*", self.head):
+            return is_heading("".join(self.pieces))
+        return bool(LIST_MARKER_RE.match(self.head))  # longer than 30: only a list marker makes a heading
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def rejoin_paragraphs(paragraphs: list[str], rejoins: list[dict]) -> list[str]:
+    """Join a paragraph to the next when it ends without closing punctuation and is not a heading.
+
+    A page break splits a paragraph mid-sentence; each rejoin is appended to ``rejoins``.
+    ``paragraphs`` must be non-empty strings.
+    """
+    joined: list[_Joined] = []
+    for par in paragraphs:
+        if joined and joined[-1].pieces[-1][-1] not in PARAGRAPH_END and not joined[-1].is_heading():
+            rejoins.append({"end": joined[-1].tail(12), "start": par[:12]})
+            joined[-1].add(par)
+        else:
+            joined.append(_Joined(par))
+    return [j.text() for j in joined]
+
+
 def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
@@ -303,14 +445,14 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
     text, changes = to_simplified(text)
     audit.chars_converted = sum(changes.values())
     audit.conversions = dict(sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])))
-    han = len(re.findall(f"[{HAN}]", text)) or 1
+    han = count_han(text) or 1
     audit.script_detected = "traditional" if audit.chars_converted / han > 0.05 else "simplified"
     text, audit.script_fixes = apply_script_fixes(text, rules.script_fixes)
     converted = text
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for rule in fur.get("paragraph_break", []):
-        text = re.sub(rule["pattern"], "\n", text)
+        text = _rx(rule["pattern"]).sub("\n", text)
     lines = [ln.strip(" \t\u00a0\u3000") for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
 
@@ -333,7 +475,7 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
         elif rule := _match_any(fur.get("caption", []), line):
             drop("caption", line, rule)
         elif rule := _match_any(fur.get("summary", []), line):
-            summary_at.append((len(trace), line, re.search(rule["pattern"], line).group("body")))
+            summary_at.append((len(trace), line, _rx(rule["pattern"]).search(line).group("body")))
             trace.append(("summary", line))
         else:
             body.append((len(trace), line))
@@ -369,20 +511,13 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
     paragraphs: list[str] = []
     for _, line in body:
         for rule in fur.get("inline", []):
-            m = re.search(rule["pattern"], line)
+            m = _rx(rule["pattern"]).search(line)
             if m and m.group(0).strip():
                 audit.inline_removed.append({"text": m.group(0).strip(), "rule": rule["note"]})
                 line = line[: m.start()] + line[m.end() :]
         paragraphs.append(line.strip())
 
-    # Rejoin paragraphs broken across page breaks.
-    joined_pars: list[str] = []
-    for par in paragraphs:
-        if joined_pars and joined_pars[-1][-1] not in PARAGRAPH_END and not is_heading(joined_pars[-1]):
-            audit.rejoins.append({"end": joined_pars[-1][-12:], "start": par[:12]})
-            joined_pars[-1] += par
-        else:
-            joined_pars.append(par)
+    joined_pars = rejoin_paragraphs([par for par in paragraphs if par], audit.rejoins)
 
     final = []
     for par in joined_pars:

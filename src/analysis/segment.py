@@ -43,10 +43,21 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split_sentences(text: str) -> list[dict]:
-    """Rows ``{para_id, sent_id, start, end, text}`` for a cleaned document text."""
-    rows = []
+def sentence_bounds(text: str) -> tuple[list[int], list[int], list[int]]:
+    """``(para_ids, starts, ends)`` of every sentence of a cleaned document text, as three lists."""
+    paras: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for para_id, (p0, p1) in enumerate(paragraph_spans(text)):
         for a, b in sentence_spans(text[p0:p1]):
-            rows.append({"para_id": para_id, "sent_id": len(rows), "start": p0 + a, "end": p0 + b, "text": text[p0 + a : p0 + b]})
-    return rows
+            paras.append(para_id)
+            starts.append(p0 + a)
+            ends.append(p0 + b)
+    return paras, starts, ends
+
+
+def split_sentences(text: str) -> list[dict]:
+    """Rows ``{para_id, sent_id, start, end, text}`` for a cleaned document text."""
+    paras, starts, ends = sentence_bounds(text)
+    return [{"para_id": p, "sent_id": i, "start": a, "end": b, "text": text[a:b]}
+            for i, (p, a, b) in enumerate(zip(paras, starts, ends))]
