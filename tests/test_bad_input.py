@@ -436,3 +436,12 @@ def test_single_50mb_report_loads_in_bounded_time_and_memory(corpus, tmp_path):
     assert out["title"] == "关于巩固全国文明城市创建成果的汇编"
     assert out["peak_mb"] < 2000 and out["seconds"] < 600, out
     assert (root / "raw" / "big.txt").read_bytes() == data
+
+
+def test_corpus_error_survives_a_process_boundary():
+    import pickle
+
+    from analysis.errors import CorpusError
+
+    e = pickle.loads(pickle.dumps(CorpusError("raw/x.txt", "file is empty (0 bytes)")))
+    assert (str(e), e.path, e.problem) == ("raw/x.txt: file is empty (0 bytes)", "raw/x.txt", "file is empty (0 bytes)")

@@ -16,3 +16,7 @@ class CorpusError(ValueError):
         self.path = str(path) if path is not None else None
         self.problem = problem
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+    def __reduce__(self):
+        """Picklable, so an error raised in a worker process reaches the user unchanged."""
+        return (type(self), (self.path, self.problem))
