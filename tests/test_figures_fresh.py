@@ -41,3 +41,15 @@ def test_a_changed_input_makes_a_committed_figure_stale(corpus_copy, tmp_path):
     problems = stale_figures(COMMITTED, regenerated)
     assert any(p.startswith("01_corpus_size.png: committed file differs") for p in problems)
     assert any(p.startswith("01_corpus_size.csv: committed file differs") for p in problems)
+
+
+def test_a_run_on_another_corpus_never_overwrites_the_stored_notebooks(monkeypatch, tmp_path):
+    from analysis.build import executed_notebook_dir
+
+    monkeypatch.delenv(OUTPUT_ENV, raising=False)
+    monkeypatch.delenv(CORPUS_ENV, raising=False)
+    assert executed_notebook_dir() is None  # the bundled corpus: notebooks are executed in place
+    monkeypatch.setenv(CORPUS_ENV, str(tmp_path / "corpus"))  # another corpus, no output folder given
+    assert executed_notebook_dir() == tmp_path / "corpus" / "output" / "notebooks"
+    monkeypatch.setenv(OUTPUT_ENV, str(tmp_path / "out"))
+    assert executed_notebook_dir() == tmp_path / "out" / "notebooks"

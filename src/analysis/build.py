@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from .config import NOTEBOOKS_DIR, processed_dir
+from .config import CORPUS_ENV, DATA_DIR, NOTEBOOKS_DIR, OUTPUT_ENV, PROJ_ROOT, corpus_dir, output_dir, processed_dir
 
 #: Environment for notebook kernels: fixed hash seed, no user site, quiet jieba.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "PYTHONNOUSERSITE": "1"}
@@ -85,21 +85,37 @@ def stale_figures(committed: Path, regenerated: Path) -> list[str]:
     return problems
 
 
+def executed_notebook_dir() -> Path | None:
+    """Where executed notebooks go: ``None`` (in place, the stored notebooks) for the bundled corpus
+    and the project's own output folder; ``<output>/notebooks/`` when ``ANALYSIS_CORPUS_DIR`` or
+    ``ANALYSIS_OUTPUT_DIR`` points elsewhere, so a run on another corpus never overwrites the
+    stored notebooks."""
+    if corpus_dir() == DATA_DIR and output_dir() == PROJ_ROOT:
+        return None
+    return output_dir() / "notebooks"
+
+
 def build(notebooks: list[Path] | None = None, site: bool = True) -> None:
-    """Processed data, then every notebook, then the site."""
+    """Processed data, then every notebook, then the site (all for the corpus in force)."""
     from . import load_corpus
 
     t0 = time.perf_counter()
     corpus = load_corpus()
     written = write_processed(corpus)
     print(f"processed data: {len(written)} files in {processed_dir(corpus.root)} ({time.perf_counter() - t0:.1f}s)")
+    target = executed_notebook_dir()
+    if target:
+        target.mkdir(parents=True, exist_ok=True)
+    executed = []
     for path in notebooks or notebook_paths():
-        secs = execute_notebook(path)
-        print(f"executed {path.name} ({secs:.1f}s)")
+        out = target / path.name if target else path
+        secs = execute_notebook(path, env={CORPUS_ENV: str(corpus.root), OUTPUT_ENV: str(output_dir())}, output=out)
+        executed.append(out)
+        print(f"executed {path.name} -> {out} ({secs:.1f}s)")
     if site:
         from .site import export_site
 
-        index = export_site(notebooks or notebook_paths())
+        index = export_site(executed)
         print(f"site: {index}")
     print(f"done in {time.perf_counter() - t0:.1f}s")
 

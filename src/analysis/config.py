@@ -29,9 +29,13 @@ def corpus_dir() -> Path:
 
 
 def output_dir() -> Path:
-    """Where figures/ and site/ go: ``$ANALYSIS_OUTPUT_DIR`` if set, else the project root."""
+    """Where figures/ and site/ go: ``$ANALYSIS_OUTPUT_DIR`` if set; else ``<corpus>/output`` when
+    ``$ANALYSIS_CORPUS_DIR`` points at another corpus (its figures never replace the committed
+    ones); else the project root."""
     override = os.environ.get(OUTPUT_ENV)
-    return Path(override).resolve() if override else PROJ_ROOT
+    if override:
+        return Path(override).resolve()
+    return PROJ_ROOT if corpus_dir() == DATA_DIR else corpus_dir() / "output"
 
 
 def figures_dir() -> Path:
