@@ -185,6 +185,20 @@ def test_rules_on_genre_phrases():
     assert [(x["surface"], x["end"]) for x in within] == [("两年内", "2023-03-01")]
 
 
+def test_stated_year_end_and_month_end_deadlines():
+    # from the synthetic sixth report (tests/data/sixth_report): a meeting of 2024-03-05
+    base = date(2024, 3, 5)
+    got = tl.sentence_expressions("全市上下必须坚决扛起政治责任，力争到2025年底成功创建全国文明城市。", base)
+    assert [(x["surface"], x["kind"], x["end"], x["refers_to"]) for x in got] == [
+        ("2025年底", "deadline", "2025-12-31", "target")]
+    got = tl.sentence_expressions("各地各部门要迅速行动，于6月底前完成第一轮问题整改。", base)
+    assert [(x["surface"], x["kind"], x["start"], x["end"]) for x in got] == [
+        ("6月底前", "deadline", "2024-03-05", "2024-06-30")]
+    # a month already past at the meeting means next year's
+    got = tl.sentence_expressions("二月底前完成", base)
+    assert [(x["kind"], x["end"]) for x in got] == [("deadline", "2025-02-28")]
+
+
 def test_no_meeting_date_keeps_expressions_unresolved():
     out = tl.sentence_expressions("力争用三年时间实现目标，并写进了今年的政府工作报告，确保2023年成功创建", None)
     assert [(x["surface"], x["resolved"]) for x in out] == [("力争用三年时间", False), ("今年", False),

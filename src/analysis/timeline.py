@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import calendar
 import re
 from datetime import date, datetime, time as dtime
 from functools import lru_cache
@@ -158,6 +159,13 @@ def resolve_rule(rule: dict, match: re.Match, base: date | None) -> tuple[str | 
         return base.isoformat(), None, "open-ended: no end stated"
     if how == "year_end":
         return base.isoformat(), f"{base.year}-12-31", "end of the meeting's year"
+    if how == "stated_year_end":
+        return base.isoformat(), f"{int(match.group('year'))}-12-31", "end of the stated year"
+    if how == "month_end":
+        month = numeral(match.group("month"))
+        year = base.year if month >= base.month else base.year + 1
+        last = calendar.monthrange(year, month)[1]
+        return base.isoformat(), f"{year}-{month:02d}-{last:02d}", "end of the month named"
     if how == "meeting_point":
         return base.isoformat(), base.isoformat(), ""
     raise ValueError(f"temporal.yaml: unknown resolve '{how}' in rule {rule['id']}")
