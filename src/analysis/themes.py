@@ -691,33 +691,38 @@ def plot_theme_heatmap(shares: pd.DataFrame, labels: dict[str, str], codebook: d
 
 def plot_theme_positions(classified: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None,
                          name: str = "03_theme_positions"):
-    """Where each theme appears in each speech: x = position in the report (0–1), one row per report,
-    one marker (and row offset) per theme; directives with no theme as grey ticks. Saved to figures/
-    under ``name`` with :func:`positions_table`; returns the figure."""
+    """Where each theme appears in each speech: one panel per report, one row per theme (codebook
+    order, plus "no theme"), a tick per directive at its position in the report (0–1), coloured by
+    the report. Saved to figures/ under ``name`` with :func:`positions_table`; returns the figure."""
     import matplotlib.pyplot as plt
+
+    from .plotting import colors_for
 
     codebook = codebook or load_codebook()
     ids = theme_ids(codebook)
+    names = theme_labels(codebook, "both")
     docs = list(dict.fromkeys(classified["doc_id"]))
-    cmap = plt.get_cmap("tab20")
-    markers = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
-    fig, ax = plt.subplots(figsize=(10, 0.9 * len(docs) + 2.5))
-    step = 0.7 / max(len(ids), 1)
-    for j, tid in enumerate(ids):
-        sub = classified[[tid in t for t in classified["themes"]]]
-        y = sub["doc_id"].map({d: i for i, d in enumerate(docs)}) - 0.35 + step * (j + 0.5)
-        ax.scatter(sub["position"], y, s=22, marker=markers[j % len(markers)], color=cmap(j % 20),
-                   label=theme_labels(codebook, "both")[tid], edgecolor="none")
-    untagged = classified[[len(t) == 0 for t in classified["themes"]]]
-    ax.scatter(untagged["position"], untagged["doc_id"].map({d: i for i, d in enumerate(docs)}) + 0.42, s=10,
-               marker="|", color="grey", label="no theme")
-    ax.set_yticks(range(len(docs)), [labels[d] for d in docs])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("Position in the report (start of the directive / length of the cleaned text)")
-    ax.set_ylabel("Report")
-    ax.set_title("Where each theme is named as each speech unfolds")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    colors = colors_for(docs)
+    rows = [names[t] for t in ids] + ["no theme"]
+    fig, axes = plt.subplots(1, len(docs), figsize=(2.2 * len(docs) + 4.5, 0.32 * len(rows) + 1.6),
+                             sharey=True, squeeze=False)
+    for ax, d in zip(axes[0], docs):
+        sub = classified[classified["doc_id"] == d]
+        for j, tid in enumerate(ids):
+            pos = sub.loc[[tid in t for t in sub["themes"]], "position"]
+            ax.scatter(pos, [j] * len(pos), marker="|", s=90, linewidths=1.6, color=colors[d])
+        pos = sub.loc[[len(t) == 0 for t in sub["themes"]], "position"]
+        ax.scatter(pos, [len(ids)] * len(pos), marker="|", s=90, linewidths=1.6, color="#999999")
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax.set_title(f"{labels[d]}\nn = {len(sub)}", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_xlabel("position in report", fontsize=8)
+    axes[0][0].set_yticks(range(len(rows)), rows, fontsize=8)
+    axes[0][0].set_ylim(len(rows) - 0.5, -0.5)
+    fig.suptitle("Where each theme is named as each speech unfolds (one tick per directive; 0 = start, 1 = end)",
+                 x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
     save_figure(fig, name, data=positions_table(classified).set_index("directive_id"))
     return fig
 
