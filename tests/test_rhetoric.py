@@ -466,3 +466,13 @@ def test_wordcloud_weights_are_distinctive(corpus):
     top = w.groupby("doc_id", sort=False)["term"].first().to_dict()
     assert top["changsha_county_2022"] == "创文巩卫" and top["xinyang_2015"] == "全国文明城市"
     assert (w["per_1k"] > w["per_1k_rest"]).all()
+
+
+def test_register_terms_table(corpus):
+    t = rh.register_terms(corpus, top=6)
+    mil = t[t["category"] == "military_campaign_metaphor"].set_index("term")
+    assert len(mil) == 6 and list(mil.columns) == ["category", "n", *corpus.doc_ids]
+    assert (mil[corpus.doc_ids].sum(axis=1) == mil["n"]).all()
+    hits = rh.register_hits(corpus)
+    assert mil.loc["合力攻坚", "n"] == ((hits["term"] == "合力攻坚") & (hits["category"] == "military_campaign_metaphor")).sum()
+    assert t.groupby("category", sort=False)["n"].apply(lambda s: s.is_monotonic_decreasing).all()

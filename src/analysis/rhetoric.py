@@ -682,6 +682,34 @@ def directive_strength_shares(corpus: Corpus) -> pd.DataFrame:
     return pd.concat([n.rename("n_sentences"), counts, shares], axis=1).rename_axis("doc_id")
 
 
+#: Colours of the directive grades in figures (obligation dark to none light), in the order 3, 2, 1, 0.
+STRENGTH_COLORS = ["#D55E00", "#E69F00", "#F0E442", "#DDDDDD"]
+
+
+def plot_directive_strength(corpus: Corpus, strength: pd.DataFrame | None = None,
+                            lexicon_dir: Path = LEXICON_DIR):
+    """100% bars of each report's sentences by strongest directive (see :func:`directive_strength_shares`),
+    grades named from directives.yaml's grading; each bar labelled with its number of sentences."""
+    from .plotting import stacked_shares
+
+    strength = directive_strength_shares(corpus) if strength is None else strength
+    names = {3: "obligation (3)", 2: "exhortation (2)", 1: "softer (1)", 0: "no directive (0)"}
+    return stacked_shares(strength, corpus.labels, parts={f"share_strength_{g}": names[g] for g in (3, 2, 1, 0)},
+                          colors=STRENGTH_COLORS, totals=strength["n_sentences"],
+                          title="Strongest directive in each sentence")
+
+
+def register_terms(corpus: Corpus, top: int = 6) -> pd.DataFrame:
+    """The ``top`` most frequent terms of each register category: ``category, term, n`` and the
+    count in each report (columns in corpus order)."""
+    hits = register_hits(corpus)
+    per_doc = pd.crosstab([hits["category"], hits["term"]], hits["doc_id"]).reindex(columns=corpus.doc_ids, fill_value=0)
+    out = per_doc.assign(n=per_doc.sum(axis=1)).reset_index()
+    out = out.sort_values(["category", "n", "term"], ascending=[True, False, True], kind="mergesort")
+    out = out.groupby("category", sort=False).head(top)
+    return out[["category", "term", "n", *corpus.doc_ids]].reset_index(drop=True)
+
+
 def quotation_hits(corpus: Corpus) -> pd.DataFrame:
     """One row per quotation (“…”) occurrence: ``doc_id, sent_id, phrase`` (see :func:`quoted_phrases`)."""
     rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": m.group(1)}
