@@ -342,3 +342,12 @@ def test_a_sixth_report_with_its_own_dates_appears_on_the_axis(corpus_copy):
     assert tl.meeting_stage(c6).set_index("doc_id").at["sixth_2027", "stage"] == "mobilisation"
     p = tl.dated_promises(c6)
     assert set(p.loc[p["doc_id"] == "sixth_2027", "speaker"]) == {"张三"}
+
+
+def test_expression_counts_and_orientation_table(corpus, ex):
+    counts = tl.expression_counts(ex, corpus)
+    assert list(counts.index) == [corpus.labels[d] for d in corpus.doc_ids]
+    assert counts["total"].sum() == len(ex)
+    assert counts["unresolved"].sum() == int((~ex["resolved"].astype(bool)).sum())
+    table = tl.orientation_table(tl.orientation(corpus))
+    assert len(table) == len(corpus.doc_ids) and ("share", "past") in table.columns

@@ -524,6 +524,24 @@ def orientation(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR, level: float = 
     return pd.DataFrame(rows)
 
 
+def orientation_table(orient: pd.DataFrame) -> pd.DataFrame:
+    """:func:`orientation` for reading: one row per report, count, denominator, share and interval
+    for each orientation side by side."""
+    return orient.pivot_table(index="label", columns="orientation", sort=False,
+                              values=["n_sentences", "n_total", "share", "ci_low", "ci_high"]).round(3)
+
+
+def expression_counts(ex: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Per report: how many expressions refer to each kind of thing (meeting, target, achievement…),
+    the total, and how many stay unresolved (every report of the corpus, even one with none)."""
+    labels = corpus.labels
+    counts = pd.crosstab(ex["doc_id"], ex["refers_to"]).reindex(index=corpus.doc_ids, fill_value=0)
+    counts["total"] = counts.sum(axis=1)
+    counts["unresolved"] = (~ex["resolved"].astype(bool)).groupby(ex["doc_id"]).sum().reindex(
+        corpus.doc_ids, fill_value=0).astype(int)
+    return counts.rename(index=labels).rename_axis("report")
+
+
 # --------------------------------------------------------------------------------------------
 # the axis
 
