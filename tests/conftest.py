@@ -51,3 +51,18 @@ def corpus_copy(tmp_path):
         shutil.copyfile(p, root / "raw" / p.name)
     shutil.copyfile(DATA_DIR / "metadata.csv", root / "metadata.csv")
     return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium (installed by .ci/install-browser.sh if missing), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from site_helpers import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        try:
+            yield b
+        finally:
+            b.close()

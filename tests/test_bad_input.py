@@ -445,3 +445,15 @@ def test_corpus_error_survives_a_process_boundary():
 
     e = pickle.loads(pickle.dumps(CorpusError("raw/x.txt", "file is empty (0 bytes)")))
     assert (str(e), e.path, e.problem) == ("raw/x.txt: file is empty (0 bytes)", "raw/x.txt", "file is empty (0 bytes)")
+
+
+def test_manifest_follows_the_corpus_in_force(corpus_copy, monkeypatch):
+    from analysis.checks import read_manifest, write_manifest
+    from analysis.config import CORPUS_ENV, DATA_DIR
+
+    before = (DATA_DIR / "MANIFEST.sha256").read_bytes()
+    monkeypatch.setenv(CORPUS_ENV, str(corpus_copy))
+    path = write_manifest()
+    assert path == corpus_copy / "MANIFEST.sha256"
+    assert read_manifest(path) == read_manifest(DATA_DIR / "MANIFEST.sha256")
+    assert (DATA_DIR / "MANIFEST.sha256").read_bytes() == before

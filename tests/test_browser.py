@@ -15,7 +15,7 @@ import pytest
 
 from analysis import site
 from analysis.build import notebook_paths
-from site_helpers import ARTIFACTS, SCRIPT, PageWatch, hostile_site, launch, stored_site
+from site_helpers import ARTIFACTS, SCRIPT, PageWatch, hostile_site, stored_site
 
 pytestmark = pytest.mark.slow
 
@@ -33,18 +33,6 @@ MARK_CJK = """() => {
   return null;
 }"""
 IMAGES = "() => Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 40), i.complete, i.naturalWidth])"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def open_page(browser, path):

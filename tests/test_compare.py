@@ -217,7 +217,9 @@ def test_maximal_spans_keep_shorter_ones_only_with_more_reports():
 
 def test_same_city_pairs_come_from_metadata(corpus):
     assert compare.same_city_pairs(corpus.documents) == {("pingxiang_city_2022", "pingxiang_suburb_2020")}
-    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "city": ["X", "X", "X"], "admin_level": ["city", "city", "county"]})
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "city": ["X", "X", "X", "X"],
+                         "admin_level": ["prefecture-level city", "prefecture-level city", "county", "unranked"]})
+    # one definition with notebook 03: levels ranked in codebook.yaml; an unranked level pairs with nothing
     assert compare.same_city_pairs(docs) == {("a", "c"), ("b", "c")}
 
 
@@ -313,3 +315,10 @@ def test_benchmark_runs_on_a_small_synthetic_corpus(corpus):
     out = bench.run(12, 0, pool)
     assert out["reports"] == 12 and out["all_pairs"] == 66 and out["neighbour_search"] == "exact"
     assert out["similarity_tokens_recall_at_5"] == 1.0 and out["shared_formulas_found"] > 0
+
+
+def test_highlighted_formulas_come_from_compare_yaml(formulas):
+    shown = compare.highlighted_formulas(formulas)
+    wanted = compare.params()["formulas"]["highlight"]
+    assert wanted and all(shown["formula"].str.contains(w).any() for w in wanted)
+    assert "doc_ids" not in shown.columns

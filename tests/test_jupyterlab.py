@@ -29,7 +29,7 @@ import pytest
 
 from analysis.build import notebook_paths
 from analysis.config import OUTPUT_ENV
-from site_helpers import ARTIFACTS, PageWatch, launch
+from site_helpers import ARTIFACTS, PageWatch
 
 pytestmark = pytest.mark.slow
 
@@ -150,18 +150,6 @@ def lab(tmp_path_factory):
         log.close()
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copyfile(work / "server.log", ARTIFACTS / "jupyterlab-server.log")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_server_is_local_and_offline(lab):

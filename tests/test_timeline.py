@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -205,6 +206,12 @@ def test_no_meeting_date_keeps_expressions_unresolved():
                                                             ("2023年", True)]
 
 
+def test_no_meeting_date_keeps_the_year_a_report_states():
+    got = tl.sentence_expressions("力争到2025年底成功创建全国文明城市，自2021年启动创建以来成效明显", None)
+    assert [(x["surface"], x["start"], x["end"], x["resolved"]) for x in got] == [
+        ("2025年底", None, "2025-12-31", False), ("自2021年启动创建以来", "2021-01-01", None, False)]
+
+
 def test_numerals_via_cn2an():
     assert [tl.numeral(s) for s in ["八", "两", "十", "3"]] == [8, 2, 10, 3]
 
@@ -351,3 +358,11 @@ def test_expression_counts_and_orientation_table(corpus, ex):
     assert counts["unresolved"].sum() == int((~ex["resolved"].astype(bool)).sum())
     table = tl.orientation_table(tl.orientation(corpus))
     assert len(table) == len(corpus.doc_ids) and ("share", "past") in table.columns
+
+
+def test_one_wilson_interval_for_all_measures():
+    from analysis.stats import wilson_interval
+
+    lo, hi = wilson_interval([0, 10, 3], [7, 10, 0])
+    assert lo[0] == 0.0 and hi[1] == 1.0 and np.isnan(lo[2])  # clipped to [0, 1]; nan without trials
+    assert tl.wilson(13, 72) == (float(wilson_interval(13, 72)[0]), float(wilson_interval(13, 72)[1]))

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check-report", help="check a new report before it enters the corpus")
     c.add_argument("file", type=Path)
     c.add_argument("--corpus", type=Path, default=None, help="corpus folder whose metadata.csv to check against")
-    sub.add_parser("manifest", help="rewrite data/MANIFEST.sha256 from data/raw/")
+    sub.add_parser("manifest", help="rewrite <corpus>/MANIFEST.sha256 from <corpus>/raw/ (the corpus in force)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":

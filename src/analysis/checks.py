@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import clean
 from .config import DATA_DIR, corpus_dir
-from .corpus import decode, read_metadata, read_raw
+from .corpus import decode, list_raw_files, read_metadata, read_raw
 from .errors import CorpusError
 
 MANIFEST = DATA_DIR / "MANIFEST.sha256"
@@ -29,9 +29,11 @@ def read_manifest(path: Path = MANIFEST) -> dict[str, str]:
     return out
 
 
-def write_manifest(data_dir: Path = DATA_DIR) -> Path:
-    """Record the SHA-256 of every file in ``raw/`` (run after adding a report, never after editing one)."""
-    lines = [f"{sha256(p)}  raw/{p.name}" for p in sorted((data_dir / "raw").iterdir()) if p.is_file() and not p.name.startswith(".")]
+def write_manifest(data_dir: Path | None = None) -> Path:
+    """Record the SHA-256 of every report file in ``<corpus>/raw/`` (default: the corpus in force,
+    ``$ANALYSIS_CORPUS_DIR`` or ``data/``); run after adding a report, never after editing one."""
+    data_dir = data_dir or corpus_dir()
+    lines = [f"{sha256(p)}  raw/{p.name}" for p in list_raw_files(data_dir)]
     path = data_dir / "MANIFEST.sha256"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

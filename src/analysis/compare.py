@@ -674,6 +674,14 @@ def shared_formulas(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataF
     return out
 
 
+def highlighted_formulas(formulas: pd.DataFrame, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
+    """The found formulas that contain one of ``formulas.highlight`` in compare.yaml (examples a
+    reader wants to look up; they play no part in finding formulas)."""
+    wanted = params(lexicon_dir)["formulas"].get("highlight", [])
+    hit = formulas["formula"].map(lambda f: any(w in f for w in wanted))
+    return formulas[hit].drop(columns="doc_ids", errors="ignore")
+
+
 def formula_table(formulas: pd.DataFrame, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
     """The top ``table_rows`` formulas for display (without the ``doc_ids`` column)."""
     return formulas.drop(columns="doc_ids").head(params(lexicon_dir)["formulas"]["table_rows"])
@@ -727,14 +735,11 @@ def shingles(text: str, k: int) -> set[str]:
 
 
 def same_city_pairs(documents: pd.DataFrame) -> set[tuple[str, str]]:
-    """Pairs of reports from the same ``city`` at different ``admin_level`` (metadata only), sorted ids."""
-    out = set()
-    docs = documents[["doc_id", "city", "admin_level"]].dropna()
-    for _, group in docs.groupby("city", sort=True):
-        for a, b in combinations(group.itertuples(index=False), 2):
-            if a.admin_level != b.admin_level:
-                out.add(tuple(sorted((a.doc_id, b.doc_id))))
-    return out
+    """Pairs of reports from the same ``city`` at different administrative levels, as sorted ids: the
+    pairs of :func:`analysis.themes.level_pairs` (one definition, levels ranked in codebook.yaml)."""
+    from .themes import level_pairs
+
+    return {tuple(sorted((r.higher, r.lower))) for r in level_pairs(documents).itertuples()}
 
 
 def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, seed: int = 1) -> set[tuple[int, int]]:

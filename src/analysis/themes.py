@@ -31,6 +31,7 @@ from . import rhetoric
 from .config import ANNOTATIONS_DIR, LEXICON_DIR
 from .corpus import Corpus
 from .plotting import save_figure
+from .stats import wilson_interval
 from .tokenize import cut, stopwords
 
 CODEBOOK_FILE = "codebook.yaml"
@@ -338,17 +339,6 @@ def theme_matrix(classified: pd.DataFrame, codebook: dict | None = None) -> pd.D
     return pd.DataFrame(data, index=pd.Index(classified["directive_id"], name="directive_id"), columns=ids)
 
 
-def wilson_interval(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for proportions ``k/n`` (vectorised; ``nan`` where ``n == 0``)."""
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + level / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
-
-
 def shares_table(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
     """Share of directives per theme per report from classified directives (see :func:`theme_shares`)."""
     codebook = codebook or load_codebook()
@@ -585,14 +575,15 @@ def topics_beside_themes(topics: pd.DataFrame, corr: pd.DataFrame, classified: p
 # comparison: the same city at two levels
 
 
-def level_pairs(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
+def level_pairs(corpus: Corpus | pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
     """Reports of the same ``city`` at different administrative levels: ``city, higher, lower,
     higher_level, lower_level``, one row per pair (higher level first, corpus order).
 
     Levels are ranked by ``admin_levels`` in the codebook (1 = highest); an unranked level is skipped.
+    ``corpus`` may also be a documents table (``doc_id, city, admin_level``).
     """
     rank = {e["level"]: int(e["rank"]) for e in (codebook or load_codebook())["admin_levels"]}
-    docs = corpus.documents
+    docs = corpus if isinstance(corpus, pd.DataFrame) else corpus.documents
     rows = []
     for city, g in docs.groupby("city", sort=False):
         recs = [r for r in g.to_dict("records") if r.get("admin_level") in rank]

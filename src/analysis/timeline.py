@@ -18,9 +18,9 @@ Dates are ISO strings (``YYYY-MM-DD``); a year is the interval 1 January to 31 D
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import io
-import calendar
 import re
 from datetime import date, datetime, time as dtime
 from functools import lru_cache
@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from .config import LEXICON_DIR
 from .corpus import Corpus
+from .stats import wilson_interval
 
 TEMPORAL_FILE = "temporal.yaml"
 STAGES_FILE = "stages.yaml"
@@ -145,7 +145,11 @@ def resolve_rule(rule: dict, match: re.Match, base: date | None) -> tuple[str | 
         return f"{y}-01-01", f"{y}-12-31", ""
     if how == "recurrence":
         return None, None, "recurring; no date"
-    if base is None:
+    if base is None:   # a year stated in the text still fixes one end
+        if how == "stated_year_end":
+            return None, f"{int(match.group('year'))}-12-31", "deadline stated; report has no meeting date"
+        if how == "since_year":
+            return f"{int(match.group('year'))}-01-01", None, "start stated; report has no meeting date"
         return None, None, "report has no meeting date"
     if how == "since_year":
         return f"{int(match.group('year'))}-01-01", base.isoformat(), ""
@@ -250,10 +254,7 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
             if any(_overlaps(span, t) for t in taken):
                 continue
             taken.append(span)
-            if base is None and rule["resolve"] not in ("year_of", "recurrence"):
-                start, end, note = None, None, "report has no meeting date"
-            else:
-                start, end, note = resolve_rule(rule, m, base)
+            start, end, note = resolve_rule(rule, m, base)
             rows.append({"start_char": span[0], "end_char": span[1], "surface": m.group(0),
                          "kind": rule["kind"], "start": start, "end": end, "refers_to": rule["refers_to"],
                          "resolved": start is not None and end is not None, "source": f"rule:{rule['id']}",
@@ -454,14 +455,10 @@ def dated_promises(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFr
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for ``k`` successes in ``n`` trials (``(nan, nan)`` when ``n == 0``)."""
-    if n == 0:
-        return float("nan"), float("nan")
-    z = stats.norm.ppf(1 - (1 - level) / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    """Wilson score interval for ``k`` successes in ``n`` trials (``(nan, nan)`` when ``n == 0``);
+    see :func:`analysis.stats.wilson_interval`."""
+    lo, hi = wilson_interval(k, n, level)
+    return float(lo), float(hi)
 
 
 def sentence_orientation(corpus: Corpus, lexicon_dir: Path = LEXICON_DIR) -> pd.DataFrame:
