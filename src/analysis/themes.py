@@ -37,8 +37,6 @@ from .tokenize import cut, stopwords
 CODEBOOK_FILE = "codebook.yaml"
 ANNOTATIONS_FILE = "directives_coded.csv"
 THEME_FIELDS = ("id", "label_en", "label_zh", "definition", "keywords", "examples")
-#: The modal 要 in running text, not inside 需要, 重要, 主要, 只要, 要求, 要点.
-MODAL_YAO = "(?<![需重主只])要(?![求点])"
 DIRECTIVE_COLUMNS = ["directive_id", "doc_id", "para_id", "sent_id", "clause_id", "start", "end", "position",
                      "speaker", "role", "attribution", "strength", "markers", "sentence_strength", "basis",
                      "text", "task"]
@@ -198,6 +196,22 @@ def _split_task_list(clause: str, offset: int, rules: _Rules) -> list[tuple[int,
     return [(p + len(t) - len(t.lstrip(trim)), t.strip(trim)) for p, t in pieces if t.strip(trim)]
 
 
+@lru_cache(maxsize=1)
+def _yao_words() -> tuple[str, ...]:
+    """Words in which 要 is not the modal: the one-token exclusions of directives.yaml (重要, 要求…)."""
+    lex = rhetoric.load_lexicon(rhetoric.DIRECTIVES_FILE)
+    words = {e["tokens"][0] for e in lex.get("exclusions", []) if len(e["tokens"]) == 1 and "要" in e["tokens"][0]}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def has_modal_yao(text: str) -> bool:
+    """Whether ``text`` has a 要 outside the words directives.yaml excludes (重要, 需要, 要求…): the
+    same list rhetoric's token matcher uses, applied to a text segment without re-tokenizing."""
+    for word in _yao_words():
+        text = text.replace(word, "\u3000" * len(word))
+    return "要" in text
+
+
 def task_head(text: str, markers: str = "", codebook: dict | None = None) -> str:
     """The task a directive names: the first comma segment that carries one of its directive
     ``markers`` (``、``-joined, as from :func:`rhetoric.sentence_directives`), else the first segment;
@@ -211,7 +225,7 @@ def _head(text: str, markers: str, rules: _Rules) -> str:
     segments = [s for s in re.split(r"[，,：:。]", body) if s.strip()] or [body]
     wanted = [m for m in markers.split("、") if m]
     found = next((s for s in segments if any(
-        re.search(MODAL_YAO, s) if m == "要" else m in s for m in wanted)), segments[0])
+        has_modal_yao(s) if m == "要" else m in s for m in wanted)), segments[0])
     for rx in rules.head_strip[1:]:
         found = rx.sub("", found, count=1)
     return rules.numbering.sub("", found, count=1).strip() or text
@@ -527,10 +541,10 @@ def nmf_topics(classified: pd.DataFrame, corpus: Corpus,
     cfg = codebook["topic_model"]
     exclude = topic_stopwords(corpus, codebook)
     docs = [directive_tokens(t, exclude) for t in classified["text"]]
-    vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=int(cfg["min_df"]), sublinear_tf=True)
+    vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=int(cfg["min_df"]), sublinear_tf=bool(cfg["sublinear_tf"]))
     X = vec.fit_transform(docs)
     n_topics = int(cfg["n_topics"])
-    model = NMF(n_components=n_topics, init="nndsvd", random_state=int(cfg["random_state"]), max_iter=2000)
+    model = NMF(n_components=n_topics, init=cfg["init"], random_state=int(cfg["random_state"]), max_iter=int(cfg["max_iter"]))
     W = model.fit_transform(X)
     vocab = np.asarray(vec.get_feature_names_out())
     names = [f"T{i + 1}" for i in range(n_topics)]
@@ -573,6 +587,24 @@ def topics_beside_themes(topics: pd.DataFrame, corr: pd.DataFrame, classified: p
 
 # --------------------------------------------------------------------------------------------
 # comparison: the same city at two levels
+
+
+def evaluation_summary(classified: pd.DataFrame, annotations: pd.DataFrame, codebook: dict | None = None) -> str:
+    """One line each for the pooled (micro) precision and recall on the held-out half, with counts
+    and Wilson intervals, and on the dev half the codebook was tuned on (optimistic)."""
+    held = evaluate(classified, annotations, "heldout", codebook).set_index("theme").loc["micro"]
+    dev = evaluate(classified, annotations, "dev", codebook).set_index("theme").loc["micro"]
+    return (f"held-out: precision {held['tp']:.0f}/{held['predicted']:.0f} = {held['precision']:.2f} "
+            f"[{held['precision_low']:.2f}, {held['precision_high']:.2f}], "
+            f"recall {held['tp']:.0f}/{held['support']:.0f} = {held['recall']:.2f} "
+            f"[{held['recall_low']:.2f}, {held['recall_high']:.2f}]\n"
+            f"dev (tuned on, optimistic): precision {dev['precision']:.2f}, recall {dev['recall']:.2f}")
+
+
+def untagged(classified: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Directives the codebook gives no theme: ``report, text`` (reports in corpus order)."""
+    out = classified[classified["n_themes"] == 0]
+    return out.assign(report=out["doc_id"].map(labels))[["report", "text"]]
 
 
 def level_pairs(corpus: Corpus | pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
