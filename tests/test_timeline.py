@@ -157,6 +157,14 @@ def test_san_nian_xingdong_outside_its_province_is_not_liaonings():
     assert [(x["surface"], x["kind"], x["resolved"]) for x in out] == [("三年", "duration", False)]
 
 
+def test_province_names_match_with_or_without_suffix():
+    assert tl.province_name("辽宁省") == tl.province_name("辽宁") == "辽宁"
+    assert tl.province_name("广西壮族自治区") == "广西" and tl.province_name(None) == ""
+    with_suffix = tl.sentence_expressions("全面振兴新突破三年行动", date(2023, 5, 4), "辽宁省")
+    without = tl.sentence_expressions("全面振兴新突破三年行动", date(2023, 5, 4), "辽宁")
+    assert with_suffix == without and any(x["source"].startswith("event") for x in without)
+
+
 def test_jionlp_finds_xianzai_inside_faxianzai(corpus):
     text = corpus.sentences.set_index(["doc_id", "sent_id"]).at[("pingxiang_suburb_2020", 38), "text"]
     assert "问题发现在一线" in text

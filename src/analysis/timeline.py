@@ -222,6 +222,15 @@ def clause_at(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
+#: Administrative suffixes of a province name (辽宁省 and 辽宁 are one province).
+PROVINCE_SUFFIX_RE = re.compile(r"(省|市|(壮族|回族|维吾尔)?自治区|特别行政区)$")
+
+
+def province_name(name: str | None) -> str:
+    """A province as written without its suffix, for matching metadata to events.csv (辽宁省 -> 辽宁)."""
+    return PROVINCE_SUFFIX_RE.sub("", (name or "").strip())
+
+
 def sentence_expressions(text: str, base: date | None, province: str = "", lexicon_dir: Path = LEXICON_DIR,
                          include_rejected: bool = False) -> list[dict]:
     """Temporal expressions in one sentence, resolved against the meeting date ``base``.
@@ -235,7 +244,7 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
     taken: list[tuple[int, int]] = []
     events = load_events(lexicon_dir)
     for ev in events.itertuples():
-        if ev.province and ev.province != province:
+        if ev.province and province_name(ev.province) != province_name(province):
             continue
         for m in re.finditer(ev.pattern, text):
             span = (m.start(), m.end())
