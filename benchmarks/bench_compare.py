@@ -32,7 +32,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis import compare, load_corpus
+from analysis import load_corpus
+from analysis.measures import keyness as keyness_measure
+from analysis.questions import compare
 
 
 def sentence_pool(corpus) -> tuple[list[str], list[list[str]], list[int]]:
@@ -105,8 +107,8 @@ def run(n: int, seed: int, pool, perturb: float = 0.0) -> dict:
     def keyness():
         frame = pd.DataFrame({"doc_id": np.repeat(doc_ids, [len(t) for t in toks]),
                               "token": [w for t in toks for w in t]})
-        mat, vocab = compare.term_matrix(frame, doc_ids)
-        return compare.keyness_from_counts(mat, vocab, doc_ids)
+        mat, vocab = keyness_measure.term_matrix(frame, doc_ids)
+        return keyness_measure.keyness_from_counts(mat, vocab, doc_ids)
 
     result["keyness_s"], key = timed(keyness)
     result["keyness_cells"] = len(key)

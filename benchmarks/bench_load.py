@@ -113,7 +113,7 @@ def _child(what: str, root: Path, jobs: int, cache: bool, text_file: Path | None
     import time
 
     if what == "jieba":
-        from analysis.tokenize import get_tokenizer
+        from analysis.loading.tokenize import get_tokenizer
 
         text = text_file.read_text(encoding="utf-8")
         t = time.perf_counter()

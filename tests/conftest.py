@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.config import DATA_DIR, OUTPUT_ENV
+from analysis.loading.config import DATA_DIR, OUTPUT_ENV
 
 SESSION_OUTPUT = Path(tempfile.mkdtemp(prefix="analysis-test-output-"))
 os.environ.setdefault(OUTPUT_ENV, str(SESSION_OUTPUT))
@@ -37,7 +37,7 @@ def corpus():
 @pytest.fixture(scope="session")
 def cleaned():
     """``doc_id -> CleanResult`` for the bundled reports."""
-    from analysis.clean import clean_text
+    from analysis.loading.clean import clean_text
 
     return {d: clean_text((RAW / f).read_text(encoding="utf-8"), f) for d, f in SEED_FILES.items()}
 
@@ -57,7 +57,6 @@ def corpus_copy(tmp_path):
 def browser():
     """Headless chromium (installed by .ci/install-browser.sh if missing), driven by Playwright."""
     from playwright.sync_api import sync_playwright
-
     from site_helpers import launch
 
     with sync_playwright() as p:

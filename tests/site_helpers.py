@@ -14,8 +14,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.build import execute_notebook, notebook_paths
-from analysis.config import CORPUS_ENV, DATA_DIR, OUTPUT_ENV, PROJ_ROOT
+from analysis.loading.config import CORPUS_ENV, DATA_DIR, OUTPUT_ENV, PROJ_ROOT
+from analysis.report.build import execute_notebook, notebook_paths
 
 #: Markup a hostile report carries; none of it may reach a page as markup.
 SCRIPT = "<script>alert(1)</script>"
@@ -36,7 +36,7 @@ def _tmp(prefix: str) -> Path:
 @lru_cache(maxsize=1)
 def stored_site() -> Path:
     """The site of the stored notebooks (with the committed figures as thumbnails); returns its folder."""
-    from analysis.site import export_site
+    from analysis.report.site import export_site
 
     out = _tmp("analysis-site-")
     export_site(notebook_paths(), out=out, figures=PROJ_ROOT / "figures")
@@ -67,7 +67,7 @@ def hostile_corpus(root: Path) -> Path:
 @lru_cache(maxsize=1)
 def hostile_site() -> tuple[Path, Path]:
     """Run notebook 01 on the hostile corpus and export it; returns (executed notebook, site folder)."""
-    from analysis.site import export_site
+    from analysis.report.site import export_site
 
     work = _tmp("analysis-hostile-")
     corpus = hostile_corpus(work / "corpus")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SEED_FILES
 
 from analysis import CorpusError, load_corpus
-from conftest import SEED_FILES
 
 #: Pinyin injected after a character, as in raw/003 (``擴(kuò)``); Big5 has no tone-marked letters.
 PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
@@ -441,15 +441,15 @@ def test_single_50mb_report_loads_in_bounded_time_and_memory(corpus, tmp_path):
 def test_corpus_error_survives_a_process_boundary():
     import pickle
 
-    from analysis.errors import CorpusError
+    from analysis.loading.errors import CorpusError
 
     e = pickle.loads(pickle.dumps(CorpusError("raw/x.txt", "file is empty (0 bytes)")))
     assert (str(e), e.path, e.problem) == ("raw/x.txt: file is empty (0 bytes)", "raw/x.txt", "file is empty (0 bytes)")
 
 
 def test_manifest_follows_the_corpus_in_force(corpus_copy, monkeypatch):
-    from analysis.checks import read_manifest, write_manifest
-    from analysis.config import CORPUS_ENV, DATA_DIR
+    from analysis.loading.config import CORPUS_ENV, DATA_DIR
+    from analysis.report.checks import read_manifest, write_manifest
 
     before = (DATA_DIR / "MANIFEST.sha256").read_bytes()
     monkeypatch.setenv(CORPUS_ENV, str(corpus_copy))

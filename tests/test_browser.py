@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from analysis import site
-from analysis.build import notebook_paths
 from site_helpers import ARTIFACTS, SCRIPT, PageWatch, hostile_site, stored_site
+
+from analysis.report import site
+from analysis.report.build import notebook_paths
 
 pytestmark = pytest.mark.slow
 

@@ -7,11 +7,11 @@ import shutil
 
 import pandas as pd
 import pytest
-
-from analysis import corpus as corpus_module
-from analysis import load_corpus
-from analysis.config import LEXICON_DIR, cache_dir
 from conftest import SEED_FILES
+
+from analysis import load_corpus
+from analysis.loading import corpus as corpus_module
+from analysis.loading.config import LEXICON_DIR, cache_dir
 
 CORPUS_FILES = f"{corpus_module.CORPUS_CACHE_PREFIX}*.pkl"
 

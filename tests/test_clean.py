@@ -7,9 +7,9 @@ from collections import Counter
 
 import opencc
 import pytest
-
-from analysis.clean import LOST_CHAR, clean_text, normalise_punctuation, repair_debris, strip_annotations
 from conftest import RAW, SEED_FILES
+
+from analysis.loading.clean import LOST_CHAR, clean_text, normalise_punctuation, repair_debris, strip_annotations
 
 
 def han(s: str) -> str:

@@ -15,7 +15,11 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from analysis import compare, load_corpus
+from analysis import load_corpus
+from analysis.measures import general
+from analysis.measures import keyness as keyness_measure
+from analysis.questions import compare
+from analysis.report import profiles as profiles_module
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +39,16 @@ def _docs(formulas, span):
 
 def test_log_likelihood_matches_hand_computation():
     # 10 in a report of 100 tokens, 0 in a rest of 100: expected 5 and 5; G² = 2·10·ln(10/5)
-    g2, e1, e2 = compare.log_likelihood([10], [0], [100], [100])
+    g2, e1, e2 = keyness_measure.log_likelihood([10], [0], [100], [100])
     assert g2[0] == pytest.approx(2 * 10 * math.log(2))
     assert (e1[0], e2[0]) == (5, 5)
     # equal rates: no evidence
-    assert compare.log_likelihood([3], [6], [100], [200])[0][0] == pytest.approx(0)
+    assert keyness_measure.log_likelihood([3], [6], [100], [200])[0][0] == pytest.approx(0)
 
 
 def test_log_ratio_is_hardie_with_half_correction():
-    assert compare.log_ratio([4], [0], [1000], [1000])[0] == pytest.approx(math.log2(4.5 / 0.5))
-    assert compare.log_ratio([8], [4], [1000], [1000], correction=0)[0] == pytest.approx(1.0)
+    assert keyness_measure.log_ratio([4], [0], [1000], [1000])[0] == pytest.approx(math.log2(4.5 / 0.5))
+    assert keyness_measure.log_ratio([8], [4], [1000], [1000], correction=0)[0] == pytest.approx(1.0)
 
 
 def test_keyness_on_real_counts(corpus):
@@ -54,7 +58,7 @@ def test_keyness_on_real_counts(corpus):
     assert row["count"] == (toks["doc_id"].eq("changsha_county_2022") & toks["token"].eq("创文巩卫")).sum() == 19
     assert row["count_rest"] == 0
     assert row["n_tokens"] + row["n_tokens_rest"] == len(toks)
-    g2, e1, _ = compare.log_likelihood(row["count"], row["count_rest"], row["n_tokens"], row["n_tokens_rest"])
+    g2, e1, _ = keyness_measure.log_likelihood(row["count"], row["count_rest"], row["n_tokens"], row["n_tokens_rest"])
     assert row["g2"] == pytest.approx(float(g2)) and row["expected"] == pytest.approx(float(e1))
     assert row["low_expected"] == (row["expected"] < 5)
     # only over-used terms, each report's rows sorted by G²
@@ -81,9 +85,9 @@ def test_keyness_works_for_any_number_of_reports():
     tokens = pd.DataFrame({"doc_id": ["a"] * 6 + ["b"] * 3 + ["c"] * 3 + ["d"] * 3 + ["e"] * 3 + ["f"] * 3,
                            "token": ["攻坚"] * 5 + ["城市"] + ["城市"] * 15})
     ids = list("abcdef")
-    mat, vocab = compare.term_matrix(tokens, ids)
+    mat, vocab = keyness_measure.term_matrix(tokens, ids)
     assert mat.shape == (6, 2) and isinstance(mat, sparse.csr_matrix)
-    table = compare.keyness_from_counts(mat, vocab, ids)
+    table = keyness_measure.keyness_from_counts(mat, vocab, ids)
     assert table.iloc[0][["doc_id", "term", "count", "count_rest"]].tolist() == ["a", "攻坚", 5, 0]
     # 城市 is over-used by b..f relative to a
     assert set(table.loc[table["term"] == "城市", "doc_id"]) == set("bcdef")
@@ -191,7 +195,7 @@ def test_rank_follows_score_and_rarity_uses_jieba_dictionary(formulas):
     top = formulas[~(formulas["generic"] | formulas["campaign_name"])]
     assert top["score"].is_monotonic_decreasing
     assert np.allclose(top["score"], (top["n_reports"] - 1) * top["rarity"], atol=1e-3)
-    freq, total = compare.general_frequencies()
+    freq, total = general.general_frequencies()
     assert freq["一盘棋"] > 0 and total > 1e7
     assert compare.rarity("一盘棋") == pytest.approx(-math.log10(freq["一盘棋"] / total))
     assert compare.rarity("横向到边、纵向到底") > compare.rarity("创建工作")
@@ -267,10 +271,10 @@ def test_a_sixth_report_flows_through(corpus_copy):
 
 
 def test_profiles_reuse_the_other_modules(corpus):
-    from analysis import rhetoric, timeline
+    from analysis.questions import rhetoric, timeline
 
-    table = compare.profiles(corpus)
-    assert list(table.index) == corpus.doc_ids and list(table.columns) == compare.PROFILE_FIELDS
+    table = profiles_module.profiles(corpus)
+    assert list(table.index) == corpus.doc_ids and list(table.columns) == profiles_module.PROFILE_FIELDS
     stage = timeline.meeting_stage(corpus).set_index("doc_id")
     rhet = rhetoric.profile(corpus)
     key = compare.top_key_terms(compare.keyness(corpus))
@@ -281,7 +285,7 @@ def test_profiles_reuse_the_other_modules(corpus):
         expected = f"{first['term']} ({first['count']} vs {first['count_rest']} in the rest)"
         assert expected in table.at[d, "distinctive terms"]
     assert "2022-10-22" in table.at["pingxiang_city_2022", "dated promises"]
-    card = compare.profile_card(table, "panjin_2023")
+    card = profiles_module.profile_card(table, "panjin_2023")
     assert card.index.name == "盘锦 Panjin" and "meeting date" in card.index
 
 
@@ -303,7 +307,7 @@ def test_approximate_neighbours_return_exact_cosines_and_find_clear_neighbours()
 def test_benchmark_runs_on_a_small_synthetic_corpus(corpus):
     import importlib.util
 
-    from analysis.config import PROJ_ROOT
+    from analysis.loading.config import PROJ_ROOT
 
     spec = importlib.util.spec_from_file_location("bench_compare", PROJ_ROOT / "benchmarks" / "bench_compare.py")
     bench = importlib.util.module_from_spec(spec)

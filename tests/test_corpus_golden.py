@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import DATA_DIR, LEXICON_DIR
+from analysis.loading.config import DATA_DIR, LEXICON_DIR
 
 GOLDEN = Path(__file__).parent / "data" / "corpus_golden.json"
 #: Lexicon files the loader reads: the reference is valid only for these exact contents.

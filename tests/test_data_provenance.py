@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-
-from analysis.checks import read_manifest, sha256
-from analysis.config import DATA_DIR, PROJ_ROOT
 from conftest import RAW, SEED_FILES
+
+from analysis.loading.config import DATA_DIR, PROJ_ROOT
+from analysis.report.checks import read_manifest, sha256
 
 SEEDS = PROJ_ROOT.parent / "shared" / "seeds"
 

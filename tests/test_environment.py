@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from analysis.config import PROJ_ROOT
+from analysis.loading.config import PROJ_ROOT
 
 
 def _pins(lines):

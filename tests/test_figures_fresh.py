@@ -6,10 +6,10 @@ import os
 import shutil
 
 import pytest
-
-from analysis.build import execute_notebook, notebook_paths, stale_figures
-from analysis.config import CORPUS_ENV, OUTPUT_ENV, PROJ_ROOT
 from conftest import SEED_FILES
+
+from analysis.loading.config import CORPUS_ENV, OUTPUT_ENV, PROJ_ROOT
+from analysis.report.build import execute_notebook, notebook_paths, stale_figures
 
 COMMITTED = PROJ_ROOT / "figures"
 
@@ -44,7 +44,7 @@ def test_a_changed_input_makes_a_committed_figure_stale(corpus_copy, tmp_path):
 
 
 def test_a_run_on_another_corpus_never_overwrites_the_stored_notebooks(monkeypatch, tmp_path):
-    from analysis.build import executed_notebook_dir
+    from analysis.report.build import executed_notebook_dir
 
     monkeypatch.delenv(OUTPUT_ENV, raising=False)
     monkeypatch.delenv(CORPUS_ENV, raising=False)

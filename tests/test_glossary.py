@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from analysis import glossary
-from analysis.config import LEXICON_DIR, PROJ_ROOT
 import yaml
+
+from analysis.loading.config import LEXICON_DIR, PROJ_ROOT
+from analysis.report import glossary
 
 COMMITTED_FIGURES = PROJ_ROOT / "figures"
 

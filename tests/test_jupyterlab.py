@@ -26,10 +26,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from analysis.build import notebook_paths
-from analysis.config import OUTPUT_ENV
 from site_helpers import ARTIFACTS, PageWatch
+
+from analysis.loading.config import OUTPUT_ENV
+from analysis.report.build import notebook_paths
 
 pytestmark = pytest.mark.slow
 

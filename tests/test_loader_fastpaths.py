@@ -12,10 +12,10 @@ import time
 from collections import Counter
 
 import pytest
-
-from analysis import clean, segment, tokenize
-from analysis.clean import ANNOTATION_RE, normalise_punctuation, strip_annotations, to_simplified
 from conftest import RAW, SEED_FILES
+
+from analysis.loading import clean, segment, tokenize
+from analysis.loading.clean import ANNOTATION_RE, normalise_punctuation, strip_annotations, to_simplified
 
 
 def ref_strip_annotations(text: str):

@@ -7,8 +7,8 @@ import json
 import nbformat
 import pytest
 
-from analysis.build import notebook_paths
-from analysis.config import PROJ_ROOT
+from analysis.loading.config import PROJ_ROOT
+from analysis.report.build import notebook_paths
 
 NOTEBOOKS = notebook_paths()
 

@@ -10,7 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis import plotting
+from analysis.report import plotting
 
 
 def test_bundled_cjk_font_is_found():
@@ -40,7 +40,7 @@ SCRIPT = """
 import sys
 from pathlib import Path
 import matplotlib.pyplot as plt
-from analysis import plotting
+from analysis.report import plotting
 plotting.setup_style()
 fig, ax = plt.subplots()
 ax.bar(["萍乡 Pingxiang", "盘锦 Panjin"], [3, 5])

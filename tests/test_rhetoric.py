@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis import Corpus
-from analysis import rhetoric as rh
+from analysis.loading.lexicon import Lexicon
+from analysis.measures import speakers as speaker_measures
+from analysis.questions import rhetoric as rh
 
 
 def sentence(corpus, doc_id: str, fragment: str) -> pd.Series:
@@ -135,7 +137,7 @@ def test_every_sentence_has_a_strength(corpus):
 
 def test_directive_lexicon_seen_notes_hold(corpus):
     """A marker noted "not in the bundled reports" has no hit; every other marker has one."""
-    lex = rh.load_lexicon(rh.DIRECTIVES_FILE)
+    lex = Lexicon().yaml(rh.DIRECTIVES_FILE)
     found = set(rh.directive_markers(corpus)["marker"])
     for m in lex["markers"]:
         absent = str(m["seen"]).startswith("not in the bundled reports")
@@ -222,7 +224,7 @@ def test_names_titles_and_speech_frames_are_not_set_phrases(corpus):
 
 
 def test_formulas_lexicon_quotes_hold(corpus):
-    lex = rh.load_lexicon(rh.FORMULAS_FILE)
+    lex = Lexicon().yaml(rh.FORMULAS_FILE)
     for entry in lex["not_set_phrases"]:
         doc_id, quote = entry["seen"].split(": ", 1)
         assert quote.rstrip("…") .split("…")[0] in corpus.text(doc_id), entry
@@ -308,7 +310,7 @@ def test_register_people_and_party(corpus, register):
 
 def test_register_seen_in_matches_hits(corpus, register):
     """Each term's seen_in in register.yaml is exactly where the matcher counts it."""
-    lex = rh.load_lexicon(rh.REGISTER_FILE)
+    lex = Lexicon().yaml(rh.REGISTER_FILE)
     assert set(lex["categories"]) == {"military_campaign_metaphor", "people_centred", "party_ideology",
                                       "intensifiers_superlatives"}
     where = register.groupby(["category", "term"])["doc_id"].agg(set).to_dict()
@@ -372,12 +374,12 @@ def test_pronoun_and_carry_across_paragraphs(corpus, speakers):
 
 
 def test_speaker_role_rules():
-    assert rh.speaker_role("市委副书记、市长") == "government_head"
-    assert rh.speaker_role("长沙经开区党工委书记、长沙县委书记、长沙县文明委主任") == "party_secretary"
-    assert rh.speaker_role("市委副书记") == "deputy_party_secretary"
-    assert rh.speaker_role("副市长") == "deputy_government_head"
-    assert rh.speaker_role("党委委员、武装部长") == "other_official"
-    assert rh.speaker_role("") == "unknown"
+    assert speaker_measures.speaker_role("市委副书记、市长") == "government_head"
+    assert speaker_measures.speaker_role("长沙经开区党工委书记、长沙县委书记、长沙县文明委主任") == "party_secretary"
+    assert speaker_measures.speaker_role("市委副书记") == "deputy_party_secretary"
+    assert speaker_measures.speaker_role("副市长") == "deputy_government_head"
+    assert speaker_measures.speaker_role("党委委员、武装部长") == "other_official"
+    assert speaker_measures.speaker_role("") == "unknown"
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,8 +434,8 @@ def test_kwic(corpus):
 
 def test_rate_intervals_cover_every_measure_and_report(corpus):
     ri = rh.rate_intervals(corpus, n_boot=200)
-    assert list(dict.fromkeys(ri["measure"])) == list(rh.measure_labels())
-    assert len(ri) == len(rh.measure_labels()) * len(corpus.doc_ids)
+    assert list(dict.fromkeys(ri["measure"])) == list(rh.measure_labels(corpus))
+    assert len(ri) == len(rh.measure_labels(corpus)) * len(corpus.doc_ids)
     p = rh.profile(corpus)
     for measure in ("directive_markers", "quotations", "military_campaign_metaphor"):
         got = ri[ri["measure"] == measure].set_index("doc_id")["count"]

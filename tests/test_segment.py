@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from analysis.segment import sentence_spans, split_sentences
 from conftest import SEED_FILES
+
+from analysis.loading.segment import sentence_spans, split_sentences
 
 
 @pytest.mark.parametrize("doc_id", SEED_FILES)

@@ -14,10 +14,10 @@ import nbformat
 import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
-
-from analysis import site
-from analysis.build import notebook_paths
 from site_helpers import IMG, SCRIPT, hostile_site, stored_site
+
+from analysis.report import site
+from analysis.report.build import notebook_paths
 
 NOTEBOOKS = notebook_paths()
 FONT_FACE_RE = re.compile(r'@font-face \{ font-family: "' + re.escape(site.EMBEDDED_FAMILY)
@@ -102,7 +102,7 @@ def test_font_subset_is_small_and_deterministic():
 
 
 def test_export_is_deterministic(tmp_path):
-    from analysis.config import PROJ_ROOT
+    from analysis.loading.config import PROJ_ROOT
 
     site.export_site(NOTEBOOKS, out=tmp_path, figures=PROJ_ROOT / "figures")
     before = {p.relative_to(stored_site()): p.read_bytes() for p in stored_site().rglob("*") if p.is_file()}

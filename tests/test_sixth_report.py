@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 from analysis import load_corpus
-from analysis.build import execute_notebook, notebook_paths
-from analysis.config import CORPUS_ENV, OUTPUT_ENV
+from analysis.loading.config import CORPUS_ENV, OUTPUT_ENV
+from analysis.report.build import execute_notebook, notebook_paths
 
 SIXTH = Path(__file__).parent / "data" / "sixth_report"
 DOC_ID, LABEL = "synthetic_2024", "测试市 Testville"
@@ -24,7 +24,8 @@ DOC_ID, LABEL = "synthetic_2024", "测试市 Testville"
 def six_reports(tmp_path_factory):
     """A copy of data/ with the sixth report and its metadata row added."""
     from conftest import RAW
-    from analysis.config import DATA_DIR
+
+    from analysis.loading.config import DATA_DIR
 
     root = tmp_path_factory.mktemp("six") / "corpus"
     shutil.copytree(RAW, root / "raw")
@@ -64,7 +65,7 @@ def test_every_notebook_figure_and_page_includes_the_sixth_report(six_reports, t
     missing = [p.name for p in tables if DOC_ID not in (text := p.read_text(encoding="utf-8")) and LABEL not in text]
     assert not missing, f"figures without the sixth report: {missing}"
 
-    from analysis.site import export_site
+    from analysis.report.site import export_site
 
     index = export_site(executed, out=out / "site")
     pages = sorted(p for p in index.parent.glob("0*.html"))

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from analysis import load_corpus
-from analysis import themes
-from analysis.config import LEXICON_DIR
+from analysis.loading.config import LEXICON_DIR
+from analysis.questions import themes
 
 
 @pytest.fixture(scope="module")
@@ -314,7 +314,7 @@ def test_a_sixth_report_flows_through(corpus_copy, monkeypatch):
 
 
 def test_modal_yao_uses_the_rhetoric_exclusions():
-    from analysis import themes
+    from analysis.questions import themes
 
     assert themes.has_modal_yao("全县各级各部门要全力推进")
     assert not themes.has_modal_yao("是重要抓手，按照目标要求")      # 重要, 要求 (directives.yaml)
@@ -322,7 +322,7 @@ def test_modal_yao_uses_the_rhetoric_exclusions():
 
 
 def test_evaluation_summary_and_untagged(corpus):
-    from analysis import themes
+    from analysis.questions import themes
 
     classified = themes.classify(themes.directives(corpus))
     text = themes.evaluation_summary(classified, themes.load_annotations())

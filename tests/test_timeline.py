@@ -16,9 +16,12 @@ import pytest
 import yaml
 
 from analysis import load_corpus
-from analysis import timeline as tl
-from analysis.config import LEXICON_DIR
-from analysis.corpus import Corpus
+from analysis.loading.config import LEXICON_DIR
+from analysis.loading.corpus import Corpus
+from analysis.measures import temporal as tm
+from analysis.measures import text as text_measures
+from analysis.questions import timeline as tl
+from analysis.report import figures
 
 # doc_id, sent_id, surface, kind, start, end, refers_to, resolved
 EXPECTED = [
@@ -146,82 +149,82 @@ def test_event_anchor_depends_on_the_meeting(ex):
 
 
 def test_jionlp_reads_san_nian_xingdong_as_a_duration():
-    hits = tl.jionlp_times("按照省全面振兴新突破三年行动部署", date(2023, 5, 4))
+    hits = tm.jionlp_times("按照省全面振兴新突破三年行动部署", date(2023, 5, 4))
     assert [(h["surface"], h["type"]) for h in hits] == [("三年", "time_delta")]
-    fixed = tl.sentence_expressions("按照省全面振兴新突破三年行动部署", date(2023, 5, 4), "辽宁")
+    fixed = tm.sentence_expressions("按照省全面振兴新突破三年行动部署", date(2023, 5, 4), "辽宁")
     assert [(x["surface"], x["refers_to"], x["end"]) for x in fixed] == [("全面振兴新突破三年行动", "event", "2025-12-31")]
 
 
 def test_san_nian_xingdong_outside_its_province_is_not_liaonings():
-    out = tl.sentence_expressions("深入实施城市更新三年行动", date(2023, 5, 4), "江西")
+    out = tm.sentence_expressions("深入实施城市更新三年行动", date(2023, 5, 4), "江西")
     assert [(x["surface"], x["kind"], x["resolved"]) for x in out] == [("三年", "duration", False)]
 
 
 def test_province_names_match_with_or_without_suffix():
-    assert tl.province_name("辽宁省") == tl.province_name("辽宁") == "辽宁"
-    assert tl.province_name("广西壮族自治区") == "广西" and tl.province_name(None) == ""
-    with_suffix = tl.sentence_expressions("全面振兴新突破三年行动", date(2023, 5, 4), "辽宁省")
-    without = tl.sentence_expressions("全面振兴新突破三年行动", date(2023, 5, 4), "辽宁")
+    assert tm.province_name("辽宁省") == tm.province_name("辽宁") == "辽宁"
+    assert tm.province_name("广西壮族自治区") == "广西" and tm.province_name(None) == ""
+    with_suffix = tm.sentence_expressions("全面振兴新突破三年行动", date(2023, 5, 4), "辽宁省")
+    without = tm.sentence_expressions("全面振兴新突破三年行动", date(2023, 5, 4), "辽宁")
     assert with_suffix == without and any(x["source"].startswith("event") for x in without)
 
 
 def test_jionlp_finds_xianzai_inside_faxianzai(corpus):
     text = corpus.sentences.set_index(["doc_id", "sent_id"]).at[("pingxiang_suburb_2020", 38), "text"]
     assert "问题发现在一线" in text
-    assert "现在" in [h["surface"] for h in tl.jionlp_times(text, date(2020, 10, 15))]
-    kept = tl.sentence_expressions(text, date(2020, 10, 15))
+    assert "现在" in [h["surface"] for h in tm.jionlp_times(text, date(2020, 10, 15))]
+    kept = tm.sentence_expressions(text, date(2020, 10, 15))
     assert "现在" not in [x["surface"] for x in kept]
-    rejected = tl.sentence_expressions(text, date(2020, 10, 15), include_rejected=True)
+    rejected = tm.sentence_expressions(text, date(2020, 10, 15), include_rejected=True)
     assert [x["source"] for x in rejected if x["surface"] == "现在"] == ["reject:fa_xian_zai"]
 
 
 def test_jionlp_misses_open_horizon_and_reads_2021_without_du():
-    assert tl.jionlp_times("把创建全国文明城市作为今后一个时期的一件大事来抓", date(2015, 4, 24)) == []
-    hits = tl.jionlp_times("暨2021年度“最美人物”发布仪式", date(2022, 6, 17))
+    assert tm.jionlp_times("把创建全国文明城市作为今后一个时期的一件大事来抓", date(2015, 4, 24)) == []
+    hits = tm.jionlp_times("暨2021年度“最美人物”发布仪式", date(2022, 6, 17))
     assert [h["surface"] for h in hits] == ["2021年"]
 
 
 def test_jionlp_since_year_gives_only_the_year():
     text = "他说，我市自2007年正式创建“国家卫生城市”以来，经过全市上下持续八年的艰苦奋斗，圆满完成了创建任务。"
-    assert [h["surface"] for h in tl.jionlp_times(text, date(2015, 4, 24))] == ["2007年", "八年"]
+    assert [h["surface"] for h in tm.jionlp_times(text, date(2015, 4, 24))] == ["2007年", "八年"]
 
 
 def test_rules_on_genre_phrases():
     base = date(2021, 3, 1)
-    year_end = tl.sentence_expressions("年底前完成背街小巷改造", base)
+    year_end = tm.sentence_expressions("年底前完成背街小巷改造", base)
     assert [(x["kind"], x["start"], x["end"]) for x in year_end] == [("deadline", "2021-03-01", "2021-12-31")]
-    within = tl.sentence_expressions("两年内实现创建目标", base)
+    within = tm.sentence_expressions("两年内实现创建目标", base)
     assert [(x["surface"], x["end"]) for x in within] == [("两年内", "2023-03-01")]
 
 
 def test_stated_year_end_and_month_end_deadlines():
     # from the synthetic sixth report (tests/data/sixth_report): a meeting of 2024-03-05
     base = date(2024, 3, 5)
-    got = tl.sentence_expressions("全市上下必须坚决扛起政治责任，力争到2025年底成功创建全国文明城市。", base)
+    got = tm.sentence_expressions("全市上下必须坚决扛起政治责任，力争到2025年底成功创建全国文明城市。", base)
     assert [(x["surface"], x["kind"], x["end"], x["refers_to"]) for x in got] == [
         ("2025年底", "deadline", "2025-12-31", "target")]
-    got = tl.sentence_expressions("各地各部门要迅速行动，于6月底前完成第一轮问题整改。", base)
+    got = tm.sentence_expressions("各地各部门要迅速行动，于6月底前完成第一轮问题整改。", base)
     assert [(x["surface"], x["kind"], x["start"], x["end"]) for x in got] == [
         ("6月底前", "deadline", "2024-03-05", "2024-06-30")]
     # a month already past at the meeting means next year's
-    got = tl.sentence_expressions("二月底前完成", base)
+    got = tm.sentence_expressions("二月底前完成", base)
     assert [(x["kind"], x["end"]) for x in got] == [("deadline", "2025-02-28")]
 
 
 def test_no_meeting_date_keeps_expressions_unresolved():
-    out = tl.sentence_expressions("力争用三年时间实现目标，并写进了今年的政府工作报告，确保2023年成功创建", None)
+    out = tm.sentence_expressions("力争用三年时间实现目标，并写进了今年的政府工作报告，确保2023年成功创建", None)
     assert [(x["surface"], x["resolved"]) for x in out] == [("力争用三年时间", False), ("今年", False),
                                                             ("2023年", True)]
 
 
 def test_no_meeting_date_keeps_the_year_a_report_states():
-    got = tl.sentence_expressions("力争到2025年底成功创建全国文明城市，自2021年启动创建以来成效明显", None)
+    got = tm.sentence_expressions("力争到2025年底成功创建全国文明城市，自2021年启动创建以来成效明显", None)
     assert [(x["surface"], x["start"], x["end"], x["resolved"]) for x in got] == [
         ("2025年底", None, "2025-12-31", False), ("自2021年启动创建以来", "2021-01-01", None, False)]
 
 
 def test_numerals_via_cn2an():
-    assert [tl.numeral(s) for s in ["八", "两", "十", "3"]] == [8, 2, 10, 3]
+    assert [text_measures.numeral(s) for s in ["八", "两", "十", "3"]] == [8, 2, 10, 3]
 
 
 # --- lexicon files
@@ -309,7 +312,7 @@ def test_orientation_counts_and_denominators(corpus):
 
 
 def test_timeline_points_and_figure(corpus):
-    from analysis.plotting import setup_style
+    from analysis.report.plotting import setup_style
 
     setup_style()
     pts = tl.timeline_points(corpus)
@@ -317,7 +320,7 @@ def test_timeline_points_and_figure(corpus):
     assert pts["start"].min() == "2007-01-01" and pts["end"].max() == "2025-12-31"
     lanes = pts.drop_duplicates("doc_id").set_index("doc_id")["lane"]
     assert lanes["pingxiang_city_2022"] == lanes["pingxiang_suburb_2020"] == "萍乡"
-    fig = tl.plot_swimlanes(corpus, pts, name=None)
+    fig = figures.plot_swimlanes(corpus, pts)
     assert len(fig.axes[0].get_yticks()) == len(corpus.doc_ids)
     import matplotlib.pyplot as plt
 
@@ -369,7 +372,7 @@ def test_expression_counts_and_orientation_table(corpus, ex):
 
 
 def test_one_wilson_interval_for_all_measures():
-    from analysis.stats import wilson_interval
+    from analysis.measures.stats import wilson_interval
 
     lo, hi = wilson_interval([0, 10, 3], [7, 10, 0])
     assert lo[0] == 0.0 and hi[1] == 1.0 and np.isnan(lo[2])  # clipped to [0, 1]; nan without trials

@@ -8,8 +8,8 @@ from pathlib import Path
 import jieba
 import pytest
 
-from analysis.config import LEXICON_DIR
-from analysis.tokenize import cut, get_tokenizer, read_word_list, stopwords
+from analysis.loading.config import LEXICON_DIR
+from analysis.loading.tokenize import cut, get_tokenizer, read_word_list, stopwords
 
 CASES = list(csv.DictReader(open(Path(__file__).parent / "data" / "dictionary_cases.tsv", encoding="utf-8"), delimiter="\t"))
 

@@ -9,7 +9,7 @@ The one entry point::
     corpus.tokens                 # doc_id, sent_id, token_id, token, start, end, flags
 """
 
-from .corpus import Corpus, load_corpus
-from .errors import CorpusError
+from analysis.loading.corpus import Corpus, load_corpus
+from analysis.loading.errors import CorpusError
 
 __all__ = ["Corpus", "CorpusError", "load_corpus"]

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import CorpusError
+from analysis.loading.errors import CorpusError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,21 +28,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            from .build import build
+            from analysis.report.build import build
 
             build(args.notebooks or None, site=not args.no_site)
         elif args.command == "data":
-            from . import load_corpus
-            from .build import write_processed
+            from analysis import load_corpus
+            from analysis.report.build import write_processed
 
             for p in write_processed(load_corpus()):
                 print(p)
         elif args.command == "check-report":
-            from .checks import check_report
+            from analysis.report.checks import check_report
 
             print(check_report(args.file, args.corpus))
         elif args.command == "manifest":
-            from .checks import write_manifest
+            from analysis.report.checks import write_manifest
 
             print(write_manifest())
     except CorpusError as e:

@@ -1,0 +1,523 @@
+"""Deterministic, audited cleaning of one raw report into simplified body text.
+
+The steps, in order (each recorded in an :class:`Audit`):
+
+1. remove pinyin injected after characters (``萍鄉(xiāng)`` -> ``萍鄉``), keeping real
+   parenthesised text (``文明委(擴(kuò)大)會(huì)議`` -> ``文明委(擴大)會議``);
+2. repair characters the injection destroyed (``?`` plus a pinyin remnant) from
+   ``data/lexicon/repairs.csv``; any other remnant is replaced by ``〓`` and flagged;
+3. convert traditional to simplified script with OpenCC (``t2s``, phrase-aware), then apply the
+   context fixes in ``data/lexicon/script_fixes.csv``;
+4. drop web-page furniture by the rules in ``data/lexicon/furniture.yaml`` (navigation, widgets,
+   bylines, photo captions, a summary that repeats the lead) and set the headline aside as title;
+5. rejoin paragraphs broken across page breaks;
+6. normalise punctuation (ASCII to full-width next to Chinese text) and whitespace.
+
+Markup is text. HTML tags inside a report (``<b>``, ``<script>…</script>``) are neither stripped
+nor interpreted: stripping them could delete real text (``<5%``, a quoted tag in a report about a
+website), and a report that arrives as a web page should be saved as plain text before it enters
+the corpus (``python -m analysis check-report`` counts the tags it finds). The cleaned text keeps
+them as literal characters and every output that renders text escapes it.
+
+Nothing is lost silently: :attr:`CleanResult.trace` lists every piece of the converted input in
+order with what happened to it, so the body plus the dropped pieces rebuild the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from analysis.loading.chars import HAN, HAN_RE, count_han  # noqa: F401 (re-exported)
+from analysis.loading.config import LEXICON_DIR
+
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+#: A character followed by a parenthesised lower-case pinyin syllable.
+ANNOTATION_RE = re.compile(rf"(?P<han>[{HAN}])\((?P<py>[{PINYIN_LETTERS}]{{1,7}})\)")
+#: The same, without groups (faster to collect).
+ANNOTATION_WHOLE_RE = re.compile(rf"[{HAN}]\([{PINYIN_LETTERS}]{{1,7}}\)")
+#: The parenthesised part of the same annotations (the same matches, without the character).
+ANNOTATION_PARENS_RE = re.compile(rf"(?<=[{HAN}])\([{PINYIN_LETTERS}]{{1,7}}\)")
+#: What the injection leaves where it destroyed a character: ``?`` + remnant + ``)`` (+ a private-use char).
+DEBRIS_RE = re.compile(rf"(?:\?[{PINYIN_LETTERS}]{{1,7}}\)[\ue000-\uf8ff]?)+")
+#: Marks a character that was lost and could not be restored (the printer's "geta" mark).
+LOST_CHAR = "〓"
+
+SENTENCE_END = "。！？!?"
+#: A paragraph ending in one of these is complete; anything else may continue after a page break.
+PARAGRAPH_END = "。！？!?；;：:…”’」』）)》】"
+LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、是要]|——|第[一二三四五六七八九十]+[，、])")
+
+_ASCII_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_ASCII_TO_FULL)) + "]")
+_SPACE_RUN_RE = re.compile(r"[ \t\u00a0\u3000]+")
+_SPACE_AROUND_PUNCT_RE = re.compile(r" ?([，。：；？！（）、“”‘’《》【】——…]) ?")
+
+
+@dataclass
+class Rules:
+    """Cleaning rules read from ``data/lexicon/`` (see the files for the evidence of each)."""
+
+    furniture: dict
+    repairs: list[dict]
+    script_fixes: list[dict]
+
+
+@dataclass
+class Audit:
+    """What cleaning did to one report."""
+
+    file: str
+    encoding: str = "utf-8"
+    script_detected: str = "simplified"
+    chars_in: int = 0
+    chars_out: int = 0
+    annotations_removed: int = 0
+    annotation_mismatches: list[dict] = field(default_factory=list)
+    chars_converted: int = 0
+    conversions: dict = field(default_factory=dict)
+    script_fixes: list[dict] = field(default_factory=list)
+    repairs: list[dict] = field(default_factory=list)
+    flagged: list[dict] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)
+    inline_removed: list[dict] = field(default_factory=list)
+    rejoins: list[dict] = field(default_factory=list)
+    punctuation_normalised: int = 0
+    title: str = ""
+    byline: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain dict, for JSON and tables (a copy: the fields hold flat dicts, lists of flat dicts or scalars)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+
+@dataclass
+class CleanResult:
+    """Cleaned report: title, body paragraphs and the audit."""
+
+    title: str
+    paragraphs: list[str]
+    audit: Audit
+    converted: str
+    trace: list[tuple[str, str]]
+
+    @property
+    def text(self) -> str:
+        """The body, paragraphs joined by newlines (the text all offsets refer to)."""
+        return "\n".join(self.paragraphs)
+
+
+# --------------------------------------------------------------------------------------------
+# rules
+
+
+RULE_FILES = ("furniture.yaml", "repairs.csv", "script_fixes.csv")
+
+
+def load_rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
+    """Read the furniture, repair and script-fix rules from the lexicon folder (re-read when they change)."""
+    stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in (lexicon_dir / f for f in RULE_FILES))
+    return _load_rules(lexicon_dir, stamp)
+
+
+@lru_cache(maxsize=4)
+def _load_rules(lexicon_dir: Path, stamp: tuple) -> Rules:
+    furniture = yaml.safe_load((lexicon_dir / "furniture.yaml").read_text(encoding="utf-8"))
+    with open(lexicon_dir / "repairs.csv", encoding="utf-8", newline="") as f:
+        repairs = list(csv.DictReader(f))
+    with open(lexicon_dir / "script_fixes.csv", encoding="utf-8", newline="") as f:
+        fixes = list(csv.DictReader(f))
+    return Rules(furniture=furniture, repairs=repairs, script_fixes=fixes)
+
+
+# --------------------------------------------------------------------------------------------
+# 1-3: characters
+
+
+@lru_cache(maxsize=1)
+def _readings() -> tuple[dict, frozenset]:
+    """pypinyin's readings per character (tone marks) and the set of all valid syllables.
+
+    Read from pypinyin's ``pinyin_dict.json`` directly: importing the package also loads its
+    phrase dictionary and segmenter, which cleaning does not need (half a second per process).
+    """
+    table = None
+    spec = importlib.util.find_spec("pypinyin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "pinyin_dict.json"
+        if path.is_file():
+            table = {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+            break
+    if table is None:  # pragma: no cover - a pypinyin without the JSON file
+        from pypinyin.pinyin_dict import pinyin_dict as table
+
+    per_char = {chr(cp): frozenset(v.split(",")) for cp, v in table.items()}
+    syllables = frozenset(s for v in per_char.values() for s in v)
+    return per_char, syllables
+
+
+
+
+def strip_annotations(text: str) -> tuple[str, int, list[dict]]:
+    """Remove pinyin injected after characters; keep real parenthesised text.
+
+    An annotation is removed when its syllable is a valid pinyin syllable; a syllable that is
+    not a reading of the character it follows is removed too but listed as a mismatch.
+    Returns the text, the number removed and the mismatches.
+    """
+    if "(" not in text:
+        return text, 0, []
+    counts = Counter(ANNOTATION_WHOLE_RE.findall(text))  # {"會(huì)": 3, ...}
+    if not counts:
+        return text, 0, []
+    per_char, syllables = _readings()
+    # Fast path, the same result in C-level passes: cut every annotation whose syllable is valid
+    # (those that are not stay, as below). Each literal ``字(pinyin)`` in the text is one of the
+    # matches, so the mismatches are found by searching for their literals.
+    invalid, odd, expected = set(), [], 0
+    for a, n in counts.items():
+        py = a[2:-1]
+        if py not in syllables:
+            invalid.add(py)
+        else:
+            expected += n
+            if py not in per_char.get(a[0], ()):
+                odd.append(a)
+    parens = ANNOTATION_PARENS_RE
+    if invalid:
+        parens = re.compile(rf"(?<=[{HAN}])\((?!(?:{'|'.join(sorted(invalid))})\))[{PINYIN_LETTERS}]{{1,7}}\)")
+    out, n = parens.subn("", text)
+    if n == expected:
+        mismatches = []
+        if odd:
+            literal = re.compile("|".join(map(re.escape, sorted(odd))))
+            mismatches = [{"char": m.group(0)[0], "pinyin": m.group(0)[2:-1], "offset": m.start()}
+                          for m in literal.finditer(text)]
+        return out, n, mismatches
+    removed = 0
+    mismatches: list[dict] = []
+
+    def replace(m: re.Match) -> str:
+        nonlocal removed
+        han, py = m.group("han"), m.group("py")
+        if py not in syllables:
+            return m.group(0)
+        removed += 1
+        if py not in per_char.get(han, ()):
+            mismatches.append({"char": han, "pinyin": py, "offset": m.start()})
+        return han
+
+    return ANNOTATION_RE.sub(replace, text), removed, mismatches
+
+
+def repair_debris(text: str, file: str, repairs: list[dict]) -> tuple[str, list[dict], list[dict]]:
+    """Repair characters lost to the injection where a rule makes them certain; flag the rest.
+
+    A rule matches on the report file (empty matches any), the remnant (private-use characters
+    ignored) and the text right before and after it. Unmatched remnants become ``〓``.
+    """
+    done: list[dict] = []
+    flagged: list[dict] = []
+
+    def replace(m: re.Match) -> str:
+        debris = m.group(0)
+        bare = re.sub("[\ue000-\uf8ff]", "", debris)
+        before = text[max(0, m.start() - 12) : m.start()].split("\n")[-1].lstrip()
+        after = text[m.end() : m.end() + 12].split("\n")[0].rstrip()
+        for rule in repairs:
+            if (
+                rule["doc_file"] in ("", file)
+                and rule["debris"] == bare
+                and before.endswith(rule["before"])
+                and after.startswith(rule["after"])
+            ):
+                done.append(
+                    {"debris": bare, "context": f"{before}▮{after}", "replacement": rule["replacement"],
+                     "evidence": rule["evidence"]}
+                )
+                return rule["replacement"]
+        flagged.append({"debris": bare, "context": f"{before}▮{after}", "offset": m.start(),
+                        "problem": f"character lost to pinyin injection, no repair rule; marked {LOST_CHAR}"})
+        return LOST_CHAR
+
+    return DEBRIS_RE.sub(replace, text), done, flagged
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> tuple[str, Counter]:
+    """Convert to simplified script with OpenCC's phrase-aware ``t2s``; count changed characters.
+
+    OpenCC's phrase conversion never changes the length of these texts, so changes are counted
+    position by position; if the length differs the count falls back to a multiset difference.
+    """
+    out = _opencc().convert(text)
+    if out == text:
+        changes = Counter()
+    elif len(out) == len(text):
+        # Compare code points as arrays: only the changed positions reach Python.
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        b = np.frombuffer(out.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        changed = np.flatnonzero(a != b)
+        pairs, counts = np.unique((a[changed].astype(np.uint64) << 32) | b[changed], return_counts=True)
+        changes = Counter({f"{chr(p >> 32)}→{chr(p & 0xFFFFFFFF)}": n for p, n in zip(pairs.tolist(), counts.tolist())})
+    else:  # pragma: no cover - OpenCC t2s keeps lengths for CJK text
+        changes = Counter(f"{c}→?" for c in (Counter(text) - Counter(out)).elements())
+    return out, changes
+
+
+def apply_script_fixes(text: str, fixes: list[dict]) -> tuple[str, list[dict]]:
+    """Correct what OpenCC cannot decide without context (``领著干`` -> ``领着干``)."""
+    done = []
+    for fix in fixes:
+        n = text.count(fix["simplified_by_opencc"])
+        if n:
+            text = text.replace(fix["simplified_by_opencc"], fix["corrected"])
+            done.append({"from": fix["simplified_by_opencc"], "to": fix["corrected"], "count": n,
+                         "evidence": fix["evidence"]})
+    return text, done
+
+
+# --------------------------------------------------------------------------------------------
+# 4-6: lines
+
+
+def _has_sentence_punct(line: str) -> bool:
+    return any(c in line for c in SENTENCE_END + "；;：:")
+
+
+def is_heading(line: str) -> bool:
+    """A heading or list item title: a list marker, or short with no sentence punctuation inside."""
+    return bool(LIST_MARKER_RE.match(line)) or (len(line) <= 30 and not _has_sentence_punct(line[:-1]))
+
+
+def _is_chinese(c: str) -> bool:
+    """A Han character or a full-width / CJK punctuation mark."""
+    return bool(c) and ("\u3000" <= c <= "\u303f" or "\u3400" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" or c in "“”‘’—…")
+
+
+def normalise_punctuation(line: str) -> tuple[str, int]:
+    """ASCII punctuation next to Chinese text becomes full-width; spaces around it go.
+
+    Only marks with Chinese text on at least one side change, so ``09:43``, ``1+5`` and markup
+    such as ``alert(1)`` stay as they are. Runs of spaces
+    collapse to one; a space between two Chinese characters stays (``美丽乡村 全域文明``).
+    """
+    pieces: list[str] = []
+    last = 0
+    n = len(line)
+    for m in _ASCII_PUNCT_RE.finditer(line):
+        i = m.start()
+        j = i - 1  # the nearest non-space character on each side
+        while j >= 0 and line[j].isspace():
+            j -= 1
+        k = i + 1
+        while k < n and line[k].isspace():
+            k += 1
+        if _is_chinese(line[j] if j >= 0 else "") or _is_chinese(line[k] if k < n else ""):
+            pieces += (line[last:i], _ASCII_TO_FULL[line[i]])
+            last = i + 1
+    changed = len(pieces) // 2
+    if pieces:
+        pieces.append(line[last:])
+        line = "".join(pieces)
+    out = _SPACE_RUN_RE.sub(" ", line).strip()
+    if " " in out:
+        out = _SPACE_AROUND_PUNCT_RE.sub(r"\1", out)
+    return out, changed
+
+
+@lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern:
+    """A rule's compiled pattern."""
+    return re.compile(pattern)
+
+
+def _match_any(rules: list[dict], line: str) -> dict | None:
+    """The first rule whose ``pattern`` (and ``requires``, if any) is found in ``line``."""
+    for rule in rules:
+        if "pattern" in rule and _rx(rule["pattern"]).search(line):
+            if "requires" not in rule or _rx(rule["requires"]).search(line):
+                return rule
+    return None
+
+
+BYLINE_FIELD_RE = re.compile(r"(作者|来源|发布者|来自|评论)[:：]\s*([^|｜\s]+)")
+
+
+def parse_byline(line: str) -> dict:
+    """Date, time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``)."""
+    out = {}
+    if m := re.search(r"(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:\d{2})?", line):
+        out["date"] = m.group(1)
+        if m.group(2):
+            out["time"] = m.group(2)
+    out.update({k: v for k, v in BYLINE_FIELD_RE.findall(line)})
+    return out
+
+
+class _Joined:
+    """A paragraph being rejoined from pieces, joined once at the end (no quadratic concatenation)."""
+
+    HEAD = 200
+
+    def __init__(self, first: str):
+        self.pieces = [first]
+        self.length = len(first)
+        self.head = first[: self.HEAD]
+
+    def add(self, piece: str) -> None:
+        self.pieces.append(piece)
+        self.length += len(piece)
+        if len(self.head) < self.HEAD:
+            self.head = (self.head + piece)[: self.HEAD]
+
+    def tail(self, n: int) -> str:
+        """The last ``n`` characters (pieces are never empty)."""
+        return "".join(self.pieces[-n:])[-n:]
+
+    def is_heading(self) -> bool:
+        """:func:`is_heading` of the joined text, computed from its first characters."""
+        if self.length <= len(self.head) or re.fullmatch(r"第?[一二三四五六七八九十]*", self.head):
+            return is_heading("".join(self.pieces))
+        return bool(LIST_MARKER_RE.match(self.head))  # longer than 30: only a list marker makes a heading
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def rejoin_paragraphs(paragraphs: list[str], rejoins: list[dict]) -> list[str]:
+    """Join a paragraph to the next when it ends without closing punctuation and is not a heading.
+
+    A page break splits a paragraph mid-sentence; each rejoin is appended to ``rejoins``.
+    ``paragraphs`` must be non-empty strings.
+    """
+    joined: list[_Joined] = []
+    for par in paragraphs:
+        if joined and joined[-1].pieces[-1][-1] not in PARAGRAPH_END and not joined[-1].is_heading():
+            rejoins.append({"end": joined[-1].tail(12), "start": par[:12]})
+            joined[-1].add(par)
+        else:
+            joined.append(_Joined(par))
+    return [j.text() for j in joined]
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: str = "utf-8") -> CleanResult:
+    """Clean one decoded report; see the module docstring for the steps."""
+    rules = rules or load_rules()
+    fur = rules.furniture
+    audit = Audit(file=file, encoding=encoding, chars_in=len(raw))
+
+    text, audit.annotations_removed, audit.annotation_mismatches = strip_annotations(raw)
+    text, audit.repairs, audit.flagged = repair_debris(text, file, rules.repairs)
+    text, changes = to_simplified(text)
+    audit.chars_converted = sum(changes.values())
+    audit.conversions = dict(sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])))
+    han = count_han(text) or 1
+    audit.script_detected = "traditional" if audit.chars_converted / han > 0.05 else "simplified"
+    text, audit.script_fixes = apply_script_fixes(text, rules.script_fixes)
+    converted = text
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for rule in fur.get("paragraph_break", []):
+        text = _rx(rule["pattern"]).sub("\n", text)
+    lines = [ln.strip(" \t\u00a0\u3000") for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+
+    trace: list[tuple[str, str]] = []  # (label, text) in document order
+    body: list[tuple[int, str]] = []  # (index in trace, line)
+    summary_at: list[tuple[int, str, str]] = []
+
+    why: dict[int, str] = {}  # trace index -> the rule that dropped it
+
+    def drop(kind: str, line: str, rule: dict) -> None:
+        why[len(trace)] = rule.get("note", "")
+        trace.append((kind, line))
+
+    for line in lines:
+        if rule := _match_any(fur.get("line", []), line):
+            drop("furniture", line, rule)
+        elif rule := _match_any(fur.get("byline", []), line):
+            audit.byline = parse_byline(line)
+            drop("byline", line, rule)
+        elif rule := _match_any(fur.get("caption", []), line):
+            drop("caption", line, rule)
+        elif rule := _match_any(fur.get("summary", []), line):
+            summary_at.append((len(trace), line, _rx(rule["pattern"]).search(line).group("body")))
+            trace.append(("summary", line))
+        else:
+            body.append((len(trace), line))
+            trace.append(("body", line))
+
+    # A trailing run of short unpunctuated lines is a photo gallery's captions.
+    max_len = next((r["trailing_short_lines"] for r in fur.get("caption", []) if "trailing_short_lines" in r), 0)
+    while len(body) > 1 and len(body[-1][1]) <= max_len and not _has_sentence_punct(body[-1][1]):
+        idx, line = body.pop()
+        trace[idx] = ("caption", line)
+        why[idx] = "a run of short lines without sentence punctuation after the last sentence (photo captions)"
+
+    # The first line, if it is not a sentence, is the headline.
+    if len(body) > 1 and body[0][1][-1] not in PARAGRAPH_END and len(body[0][1]) <= 150:
+        idx, line = body.pop(0)
+        trace[idx] = ("title", line)
+        audit.title = normalise_punctuation(line)[0]
+
+    # A summary is dropped only if its text is in the body; otherwise it stays, flagged.
+    joined = _squash("".join(line for _, line in body))
+    for idx, line, summary in summary_at:
+        if _squash(summary) and _squash(summary) in joined:
+            why[idx] = "summary block whose text repeats the lead paragraph"
+        else:
+            trace[idx] = ("body", line)
+            body.append((idx, line))
+            body.sort()
+            audit.flagged.append({"debris": "", "context": line, "problem": "summary not found in body; kept"})
+
+    audit.dropped = [{"kind": kind, "text": line, "rule": why[i]} for i, (kind, line) in enumerate(trace) if i in why]
+
+    # Inline furniture (datelines, reporter credits).
+    paragraphs: list[str] = []
+    for _, line in body:
+        for rule in fur.get("inline", []):
+            m = _rx(rule["pattern"]).search(line)
+            if m and m.group(0).strip():
+                audit.inline_removed.append({"text": m.group(0).strip(), "rule": rule["note"]})
+                line = line[: m.start()] + line[m.end() :]
+        paragraphs.append(line.strip())
+
+    joined_pars = rejoin_paragraphs([par for par in paragraphs if par], audit.rejoins)
+
+    final = []
+    for par in joined_pars:
+        par, n = normalise_punctuation(par)
+        audit.punctuation_normalised += n
+        if par:
+            final.append(par)
+    audit.chars_out = len("\n".join(final))
+    return CleanResult(title=audit.title, paragraphs=final, audit=audit, converted=converted, trace=trace)

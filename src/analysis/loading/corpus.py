@@ -1,0 +1,414 @@
+"""Load a corpus folder: validate metadata against files, decode, clean, split, tokenize, cache.
+
+A corpus folder holds ``raw/`` (one report per file, never modified) and ``metadata.csv`` (one
+row per report). ``load_corpus()`` returns a :class:`Corpus` with three tables:
+
+* ``documents``: one row per report: ``doc_id``, the metadata columns, ``title``, ``text``
+  (cleaned, simplified), ``n_chars`` (Han characters of the body), counts and provenance;
+* ``sentences``: ``doc_id, para_id, sent_id, start, end, text``;
+* ``tokens``: ``doc_id, sent_id, token_id, token, start, end, is_word, is_stop, is_bureaucratic``.
+
+How it scales:
+
+* each report is processed on its own (decode, clean, split, one jieba pass) into compact
+  columns (``int32`` offsets, token codes into the report's vocabulary), in a process pool whose
+  workers load jieba, OpenCC and the rules once; results stream back in order and are folded into
+  corpus-wide columns with one interned vocabulary, so the parent never holds raw text or a Python
+  object per token;
+* ``<corpus>/processed/cache/`` keeps one file per processed report, keyed by its bytes, its file
+  name, the lexicon files the loader reads and the loader's code, and one file for the assembled
+  corpus keyed by all of them: an unchanged corpus loads in one read, a changed report or rule
+  reprocesses only what it affects, and a change to metadata.csv alone reuses everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.loading import clean, segment, tokenize
+from analysis.loading import decode as decode_module
+from analysis.loading.cache import (
+    CORPUS_CACHE_PREFIX,
+    _doc_cache_file,
+    _fingerprint_files,
+    _read_pickle,
+    _writable_cache,
+    _write_pickle,
+)
+from analysis.loading.config import LEXICON_DIR, corpus_dir
+from analysis.loading.decode import decode, read_raw
+from analysis.loading.errors import CorpusError
+from analysis.loading.lexicon import Lexicon, as_lexicon
+
+#: Columns every metadata file must have.
+REQUIRED_COLUMNS = ("doc_id", "file", "label", "city", "meeting_date")
+#: Columns whose non-empty values must be ISO dates (YYYY-MM-DD).
+DATE_COLUMNS = ("meeting_date", "publication_date")
+DOC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+#: Above this many reports, processing runs in a process pool.
+PARALLEL_THRESHOLD = 40
+
+
+# --------------------------------------------------------------------------------------------
+# metadata and files
+
+
+def read_metadata(root: Path) -> pd.DataFrame:
+    """Read and validate ``metadata.csv``: required columns, unique ids and files, ISO dates."""
+    path = root / "metadata.csv"
+    if not path.is_file():
+        raise CorpusError(path, "metadata file not found (one row per report is required)")
+    try:
+        meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise CorpusError(path, f"metadata is not UTF-8 ({e.reason} at byte {e.start})") from None
+    except pd.errors.EmptyDataError:
+        raise CorpusError(path, "metadata file is empty (a header row and one row per report are required)") from None
+    except pd.errors.ParserError as e:
+        raise CorpusError(path, f"metadata is not valid CSV: {e}") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in meta.columns]
+    if missing:
+        raise CorpusError(path, f"missing column(s): {', '.join(missing)} (required: {', '.join(REQUIRED_COLUMNS)})")
+    if meta.empty:
+        raise CorpusError(path, "metadata has no rows: add one row per report in raw/")
+    meta = meta.apply(lambda col: col.str.strip())
+    for col in ("doc_id", "file", "label", "city"):
+        empty = meta.index[meta[col] == ""].tolist()
+        if empty:
+            raise CorpusError(path, f"empty {col} in row(s) {', '.join(str(i + 2) for i in empty)}")
+    for col in ("doc_id", "file"):
+        dup = meta[col][meta[col].duplicated()].unique().tolist()
+        if dup:
+            raise CorpusError(path, f"duplicate {col}: {', '.join(dup)}")
+    bad_ids = [d for d in meta["doc_id"] if not DOC_ID_RE.match(d)]
+    if bad_ids:
+        raise CorpusError(path, f"doc_id must be lower-case letters, digits, _ or -: {', '.join(bad_ids)}")
+    for col in DATE_COLUMNS:
+        if col not in meta.columns:
+            continue
+        for i, value in meta[col].items():
+            if value:
+                try:
+                    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                        raise ValueError(value)
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise CorpusError(path, f"row {i + 2} ({meta.at[i, 'doc_id']}): {col} {value!r} is not a date YYYY-MM-DD") from None
+    return meta
+
+
+def list_raw_files(root: Path) -> list[Path]:
+    """Report files in ``raw/`` (hidden files such as ``.gitkeep`` are not reports)."""
+    raw = root / "raw"
+    if not raw.is_dir():
+        raise CorpusError(raw, "raw/ folder not found")
+    return sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def match_files(meta: pd.DataFrame, files: list[Path], root: Path) -> None:
+    """Every row has a file and every file has a row; otherwise name what is missing."""
+    names = {p.name for p in files}
+    listed = set(meta["file"])
+    no_file = sorted(listed - names)
+    if no_file:
+        raise CorpusError(root / "raw" / no_file[0], f"listed in metadata.csv but no such file in raw/ ({len(no_file)} missing: {', '.join(no_file)})")
+    no_row = sorted(names - listed)
+    if no_row:
+        raise CorpusError(root / "raw" / no_row[0], f"file in raw/ has no row in metadata.csv ({len(no_row)} without a row: {', '.join(no_row)})")
+
+
+# --------------------------------------------------------------------------------------------
+# one document
+
+#: Lexicon files the loader reads; only these (and the loader's code) key the cache.
+LOADER_LEXICON_FILES = clean.RULE_FILES + (tokenize.DICTIONARY_FILE, tokenize.FUNCTION_STOPWORDS_FILE,
+                                           tokenize.BUREAUCRATIC_STOPWORDS_FILE)
+
+
+def lexicon_fingerprint(lexicon_dir: Path = LEXICON_DIR) -> str:
+    """Hash of the lexicon files the loader reads and of its code: the cache key's second half."""
+    code = [Path(m.__file__) for m in (clean, segment, tokenize, decode_module)] + [Path(__file__)]
+    return _fingerprint_files([lexicon_dir / name for name in LOADER_LEXICON_FILES] + code)
+
+
+def process_document(doc_id: str, path: Path, data: bytes, lexicon_dir: Path = LEXICON_DIR) -> dict:
+    """Decode, clean, split and tokenize one report. Returns plain, compact data (picklable).
+
+    Sentences and tokens come as ``int32`` arrays: sentence ``para``/``start``/``end``, token
+    ``code`` (into the report's ``vocab``)/``start``/``sent_id``; texts are slices of ``text``.
+    """
+    text, encoding = decode(data, path)
+    result = clean.clean_text(text, path.name, clean.load_rules(lexicon_dir), encoding=encoding)
+    del text
+    if not result.paragraphs:
+        raise CorpusError(path, "no body text left after cleaning (only furniture, captions or a title)")
+    body = result.text
+    paras, starts, ends = segment.sentence_bounds(body)
+    tokens = tokenize.tokenize_document(body, starts, ends, lexicon_dir)
+    return {
+        "doc_id": doc_id,
+        "title": result.title,
+        "text": body,
+        "audit": result.audit.to_dict(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "n_chars": clean.count_han(body),
+        "sent_para": np.array(paras, dtype=np.int32),
+        "sent_start": np.array(starts, dtype=np.int32),
+        "sent_end": np.array(ends, dtype=np.int32),
+        "vocab": tokens["vocab"],
+        "tok_code": tokens["code"],
+        "tok_start": tokens["start"],
+        "tok_sent": tokens["sent_id"],
+    }
+
+
+def _load_one(job: tuple) -> dict:
+    """Process one report (or load it from its cache file); a CorpusError is returned, not raised."""
+    doc_id, path, sha, lexicon_dir, key, cache = job
+    try:
+        data = read_raw(path)
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise CorpusError(path, "file changed while the corpus was loading; load again")
+        out = process_document(doc_id, path, data, lexicon_dir)
+    except CorpusError as e:
+        return {"error": (e.path, e.problem)}
+    if cache:
+        _write_pickle(_doc_cache_file(cache, doc_id, key), out)
+    return out
+
+
+def _init_worker(lexicon_dir: Path) -> None:
+    """Load the tokenizer, rules and OpenCC once per worker process."""
+    tokenize.get_tokenizer(lexicon_dir)
+    tokenize.stopwords(lexicon_dir)
+    clean.load_rules(lexicon_dir)
+    clean._opencc()
+
+
+# --------------------------------------------------------------------------------------------
+# the corpus
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus: documents, sentences and tokens as DataFrames, plus cleaning audits.
+
+    ``lexicon`` is the lexicon folder every measure of this corpus reads; ``memo`` holds the
+    measures computed on it (see :mod:`analysis.loading.memo`), ``computed`` counts them.
+    """
+
+    root: Path
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    audits: dict = field(repr=False)
+    lexicon: Lexicon = field(default_factory=Lexicon, repr=False)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    computed: Counter = field(default_factory=Counter, repr=False, compare=False)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """Report ids in metadata order."""
+        return self.documents["doc_id"].tolist()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """``doc_id -> label`` for figures (``萍乡 Pingxiang``)."""
+        return dict(zip(self.documents["doc_id"], self.documents["label"]))
+
+    def text(self, doc_id: str) -> str:
+        """The cleaned body text of one report."""
+        return self.documents.set_index("doc_id").at[doc_id, "text"]
+
+    def __repr__(self) -> str:
+        return (f"Corpus('{self.root.name}/': {len(self.documents)} reports, {len(self.sentences)} sentences, "
+                f"{int(self.tokens['is_word'].sum())} word tokens)")
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def load_corpus(path: str | Path | None = None, *, lexicon_dir: Lexicon | Path | None = None, use_cache: bool = True,
+                n_jobs: int | None = None, progress: bool | None = None) -> Corpus:
+    """Load the corpus folder at ``path`` (default: ``$ANALYSIS_CORPUS_DIR`` or the bundled ``data/``).
+
+    Raises :class:`CorpusError` naming the file and the problem for any bad input; nothing is
+    skipped. Reports are processed in parallel (``n_jobs`` processes, by default every core when
+    more than ``PARALLEL_THRESHOLD`` reports need processing); ``progress`` shows a tqdm bar
+    (default: on for more than 200 reports). With ``use_cache``, each processed report is kept in
+    ``<corpus>/processed/cache/`` keyed by its bytes, file name, the lexicon and this code, and the
+    assembled corpus in one file keyed by all of them, so an unchanged corpus loads in one read and
+    a changed one reprocesses only the reports that changed.
+    """
+    root = Path(path).resolve() if path else corpus_dir()
+    meta = read_metadata(root)
+    files = list_raw_files(root)
+    match_files(meta, files, root)
+    lexicon = as_lexicon(lexicon_dir)
+    lexicon_dir = lexicon.root
+    lexicon_key = lexicon_fingerprint(lexicon_dir)
+    raw = root / "raw"
+    docs = []  # (doc_id, path, sha256 of the bytes, cache key)
+    corpus_hash = hashlib.sha256(lexicon_key.encode())
+    for doc_id, name in zip(meta["doc_id"], meta["file"]):
+        sha = hashlib.sha256(read_raw(raw / name)).hexdigest()
+        key = hashlib.sha256(f"{sha}\0{name}\0{lexicon_key}".encode()).hexdigest()[:20]
+        docs.append((doc_id, raw / name, sha, key))
+        corpus_hash.update(f"{doc_id}\0{key}\n".encode())
+    cache = _writable_cache(root) if use_cache else None
+    corpus_file = cache / f"{CORPUS_CACHE_PREFIX}{corpus_hash.hexdigest()[:20]}.pkl" if cache else None
+    tables = _read_pickle(corpus_file) if corpus_file else None
+    if tables is None:
+        tables = _build_tables(docs, lexicon_dir, cache, n_jobs, progress)
+        if corpus_file:
+            _write_pickle(corpus_file, tables)
+            for old in cache.glob(f"{CORPUS_CACHE_PREFIX}*.pkl"):
+                if old != corpus_file:
+                    old.unlink(missing_ok=True)
+    return _frames(root, meta, tables, lexicon)
+
+
+def _build_tables(docs: list[tuple], lexicon_dir: Path, cache: Path | None, n_jobs: int | None,
+                  progress: bool | None) -> dict:
+    """Process (or read from the per-report cache) every report, in order, into one set of columns."""
+    from tqdm import tqdm
+
+    jobs = [(d, p, sha, lexicon_dir, k, cache) for d, p, sha, k in docs]
+    hits = [cache is not None and _doc_cache_file(cache, d, k).is_file() for d, _, _, k in docs]
+    todo = [job for job, hit in zip(jobs, hits) if not hit]
+    n_jobs = max(1, min(n_jobs or (_default_jobs() if len(todo) > PARALLEL_THRESHOLD else 1), len(todo)))
+    progress = len(docs) > 200 if progress is None else progress
+    pool = None
+    if n_jobs > 1:
+        pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(lexicon_dir,))
+        computed = pool.map(_load_one, todo, chunksize=max(1, min(32, len(todo) // (n_jobs * 8))))
+    else:
+        computed = map(_load_one, todo)
+    assembler = _Assembler()
+    try:
+        for job, hit in tqdm(zip(jobs, hits), total=len(docs), desc="reports", disable=not progress, unit="doc"):
+            # Cached reports are read one at a time, as their turn comes (streaming, not all at once).
+            res = _read_pickle(_doc_cache_file(cache, job[0], job[4])) if hit else next(computed)
+            if res is None:  # a cache file that cannot be read: process the report here
+                res = _load_one(job)
+            if "error" in res:
+                raise CorpusError(*res["error"])
+            assembler.add(res)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return assembler.finish()
+
+
+class _Assembler:
+    """Collects per-report results in order into corpus-wide columns, as they arrive.
+
+    Token strings are interned into one corpus vocabulary (each distinct token stored once, tokens
+    as integer codes), so memory grows with the corpus's vocabulary, not with its length.
+    """
+
+    def __init__(self):
+        self.docs: dict[str, list] = {k: [] for k in ("doc_id", "title", "text", "sha256", "n_chars", "audit")}
+        self.vocab: dict[str, int] = {}
+        self.sent: dict[str, list] = {k: [] for k in ("para", "start", "end")}
+        self.tok: dict[str, list] = {k: [] for k in ("code", "start", "sent")}
+        self.n_sent: list[int] = []
+        self.n_tok: list[int] = []
+
+    def add(self, res: dict) -> None:
+        for k in self.docs:
+            self.docs[k].append(res[k])
+        for k in self.sent:
+            self.sent[k].append(res[f"sent_{k}"])
+        tokenize.add_codes(self.vocab, res["vocab"])
+        to_global = np.fromiter(map(self.vocab.__getitem__, res["vocab"]), dtype=np.int32, count=len(res["vocab"]))
+        self.tok["code"].append(to_global[res["tok_code"]])
+        self.tok["start"].append(res["tok_start"])
+        self.tok["sent"].append(res["tok_sent"])
+        self.n_sent.append(len(res["sent_start"]))
+        self.n_tok.append(len(res["tok_code"]))
+
+    def finish(self) -> dict:
+        """Plain columns (lists and arrays): what the corpus cache stores and :func:`_frames` reads."""
+        def cat(parts: list) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+        return {"docs": self.docs, "vocab": list(self.vocab), "n_sent": np.array(self.n_sent, dtype=np.int64),
+                "n_tok": np.array(self.n_tok, dtype=np.int64),
+                **{f"sent_{k}": cat(v) for k, v in self.sent.items()},
+                **{f"tok_{k}": cat(v) for k, v in self.tok.items()}}
+
+
+def _str_column(values) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+def _local_index(counts: np.ndarray) -> np.ndarray:
+    """``0..n-1`` within each group of consecutive rows, for groups of the given sizes."""
+    total = int(counts.sum())
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.arange(total, dtype=np.int64) - offsets
+
+
+def _frames(root: Path, meta: pd.DataFrame, tables: dict, lexicon: Lexicon) -> Corpus:
+    """The corpus DataFrames from the assembled columns and the metadata."""
+    d = tables["docs"]
+    doc_ids = np.array(d["doc_id"], dtype=object)
+    vocab = np.array(tables["vocab"], dtype=object)
+    flags = tokenize.token_flags(tables["vocab"], lexicon.root)
+    vocab_len = np.fromiter(map(len, tables["vocab"]), dtype=np.int64, count=len(vocab))
+    code = tables["tok_code"]
+    tok_start = tables["tok_start"].astype(np.int64)
+    tok_doc = np.repeat(np.arange(len(doc_ids)), tables["n_tok"])
+    n_words = np.bincount(tok_doc, weights=flags["is_word"][code], minlength=len(doc_ids)).astype(np.int64)
+
+    sent_start = tables["sent_start"].astype(np.int64)
+    sent_end = tables["sent_end"].astype(np.int64)
+    sent_text, pos = [], 0
+    for text, n in zip(d["text"], tables["n_sent"].tolist()):
+        sent_text += [text[a:b] for a, b in zip(sent_start[pos : pos + n].tolist(), sent_end[pos : pos + n].tolist())]
+        pos += n
+
+    rows = []
+    for i, row in enumerate(meta.to_dict("records")):
+        audit, text = d["audit"][i], d["text"][i]
+        rows.append({**row, "title": d["title"][i], "text": text, "n_chars": d["n_chars"][i],
+                     "n_paragraphs": text.count("\n") + 1, "n_sentences": int(tables["n_sent"][i]),
+                     "n_tokens": int(n_words[i]), "encoding": audit["encoding"],
+                     "script_detected": audit["script_detected"], "sha256": d["sha256"][i]})
+    documents = pd.DataFrame(rows)
+    sentences = pd.DataFrame({
+        "doc_id": _str_column(np.repeat(doc_ids, tables["n_sent"])),
+        "para_id": tables["sent_para"].astype(np.int64),
+        "sent_id": _local_index(tables["n_sent"]),
+        "start": sent_start,
+        "end": sent_end,
+        "text": _str_column(sent_text),
+    })
+    tokens = pd.DataFrame({
+        "doc_id": _str_column(doc_ids[tok_doc]),
+        "sent_id": tables["tok_sent"].astype(np.int64),
+        "token_id": _local_index(tables["n_tok"]),
+        "token": _str_column(vocab[code]),
+        "start": tok_start,
+        "end": tok_start + vocab_len[code],
+        "is_word": flags["is_word"][code],
+        "is_stop": flags["is_stop"][code],
+        "is_bureaucratic": flags["is_bureaucratic"][code],
+    })
+    audits = dict(zip(d["doc_id"], d["audit"]))
+    return Corpus(root=root, documents=documents, sentences=sentences, tokens=tokens, audits=audits, lexicon=lexicon)

@@ -1,0 +1,118 @@
+"""Directive force: graded markers (必须 3, 要 2, 积极 1 …), bare imperatives, strength per sentence.
+
+The markers, their grades, the exclusions (重要, 要求 …) and the imperative openers live in
+``data/lexicon/directives.yaml``; markers match on token boundaries (:mod:`analysis.measures.matching`).
+Rhetoric, themes and timelines all score directives through this module.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis.loading.chars import HAN_RE
+from analysis.loading.corpus import Corpus
+from analysis.loading.lexicon import Lexicon, as_lexicon, read_yaml
+from analysis.loading.memo import memoised
+from analysis.measures.matching import index_entries, mask, match_runs, sentence_token_lists
+
+DIRECTIVES_FILE = "directives.yaml"
+MARKER_COLUMNS = ["doc_id", "sent_id", "marker", "grade", "surface", "kind"]
+
+
+def _lexicon_of(data, lexicon: Lexicon | None) -> Lexicon:
+    return data.lexicon if isinstance(data, Corpus) and lexicon is None else as_lexicon(lexicon)
+
+
+@memoised(DIRECTIVES_FILE)
+def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None,
+                      lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """One row per directive marker: ``doc_id, sent_id, marker, grade, surface, kind``.
+
+    ``surface`` is the matched token text (``切实加强`` for the marker 切实). ``kind`` is ``modal``
+    for a lexicon marker and ``imperative`` for a bare imperative (a sentence opening with a verb of
+    ``imperative_openers``, see :func:`imperative_opener`). ``data``: a corpus or
+    any sentences table (see :func:`sentence_token_lists`).
+    """
+    lex = _lexicon_of(data, lexicon).yaml(DIRECTIVES_FILE)
+    index = index_entries(lex["markers"], "marker")
+    blocked = {tuple(e["tokens"]): e for e in lex.get("exclusions", [])}
+    openers = lex.get("imperative_openers")
+    rows = []
+    for r in sentence_token_lists(data, tokens).itertuples():
+        for _, run, e in match_runs(r.tokens, index, blocked):
+            rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": e["marker"],
+                         "grade": int(e["grade"]), "surface": "".join(run), "kind": "modal"})
+        verb = imperative_opener(r.tokens, openers) if openers else None
+        if verb:
+            rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": verb,
+                         "grade": int(openers["grade"]), "surface": verb, "kind": "imperative"})
+    return pd.DataFrame(rows, columns=MARKER_COLUMNS).astype(
+        {"sent_id": "int64", "grade": "int64"})
+
+
+def imperative_opener(tokens: list[str], openers: dict) -> str | None:
+    """The opener verb if a sentence is a bare imperative (``坚持系统谋划，…``), else ``None``.
+
+    ``tokens`` are the sentence's tokens; ``openers`` is the ``imperative_openers`` block of
+    directives.yaml. Leading list markers (numerals in ``skip``, punctuation) are passed over; the
+    first word must be an opener verb (or, for ``match: prefix`` verbs, the text must start with it),
+    and the first clause must not contain a copula (``提升…是…任务`` states, it does not instruct).
+    """
+    skip = set(openers.get("skip", []))
+    i = 0
+    while i < len(tokens) and (tokens[i] in skip or not HAN_RE.search(tokens[i])):
+        i += 1
+    rest = tokens[i:]
+    if not rest:
+        return None
+    clause = []
+    for t in rest:
+        if t in "，,；;：:":
+            break
+        clause.append(t)
+    if set(openers.get("copulas", [])) & set(clause):
+        return None
+    text = "".join(rest)
+    for v in openers["verbs"]:
+        if (rest[0] == v["verb"]) or (v.get("match") == "prefix" and text.startswith(v["verb"])):
+            return v["verb"]
+    return None
+
+
+@memoised(DIRECTIVES_FILE)
+def sentence_directives(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None = None,
+                        lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """Per sentence: ``doc_id, sent_id, n_markers, strength`` (highest grade, 0 if none), ``markers``.
+
+    Works on a corpus or on any sentences table with ``doc_id, sent_id, text`` (tokens are cut when
+    none are given), e.g. a subset of directive sentences. ``markers`` joins the markers with ``、``.
+    """
+    sents = (data.sentences if isinstance(data, Corpus) else data)[["doc_id", "sent_id"]].reset_index(drop=True)
+    hits = directive_markers(data, tokens, lexicon)
+    agg = hits.groupby(["doc_id", "sent_id"], sort=False).agg(
+        n_markers=("marker", "size"), strength=("grade", "max"), markers=("marker", "、".join)).reset_index()
+    out = sents.merge(agg, on=["doc_id", "sent_id"], how="left")
+    out = out.fillna({"n_markers": 0, "strength": 0, "markers": ""})
+    return out.astype({"n_markers": "int64", "strength": "int64"})
+
+
+def yao_words(lexicon: Lexicon | None = None) -> tuple[str, ...]:
+    """Words in which 要 is not the modal: the one-token exclusions of directives.yaml (重要, 要求…),
+    longest first."""
+    lex = as_lexicon(lexicon)
+    return _yao_words(lex.path(DIRECTIVES_FILE), lex.stamp((DIRECTIVES_FILE,)))
+
+
+@lru_cache(maxsize=8)
+def _yao_words(path, stamp) -> tuple[str, ...]:
+    lex = read_yaml(path)
+    words = {e["tokens"][0] for e in lex.get("exclusions", []) if len(e["tokens"]) == 1 and "要" in e["tokens"][0]}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def has_modal_yao(text: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether ``text`` has a 要 outside the words directives.yaml excludes (重要, 需要, 要求…): the
+    same list the token matcher uses, applied to a text segment without re-tokenizing."""
+    return "要" in mask(text, yao_words(lexicon))

@@ -1,0 +1,60 @@
+"""Small statistics shared by the measures: one implementation each, used everywhere."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.loading.chars import HAN
+from analysis.loading.corpus import Corpus
+
+
+def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for the proportions ``k/n`` (vectorised; clipped to [0, 1], exactly 0 for ``k == 0`` and 1 for ``k == n``; ``nan``
+    where ``n == 0``). Scalars in, 0-d arrays out: wrap in ``float`` for a single interval."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    # exact at the edges (floating point leaves ~1e-17 where the bound is 0 or 1)
+    lo = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    hi = np.where((k == n) & (n > 0), 1.0, np.clip(centre + half, 0.0, 1.0))
+    return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
+
+
+def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int = 2000, seed: int = 20240601,
+                   level: float = 0.95) -> pd.DataFrame:
+    """Rate per 1,000 Han characters with a bootstrap interval, resampling sentences per report.
+
+    ``hits`` has one row per occurrence with ``doc_id, sent_id`` (e.g. :func:`directive_markers`, or
+    a category of :func:`register_hits`). Each replicate draws a report's sentences with replacement
+    (``numpy.random.default_rng(seed)``, reports in corpus order) and divides the hits in the drawn
+    sentences by their Han characters. Returns ``doc_id, count, n_chars, rate_per_1k, ci_low,
+    ci_high, n_boot, seed``.
+    """
+    rng = np.random.default_rng(seed)
+    per_sent = hits.groupby(["doc_id", "sent_id"]).size()
+    rows = []
+    by_doc = dict(tuple(corpus.sentences.groupby("doc_id", sort=False)))
+    empty = corpus.sentences.iloc[:0]
+    for doc_id in corpus.doc_ids:
+        sents = by_doc.get(doc_id, empty)
+        chars = sents["text"].str.count(f"[{HAN}]").to_numpy()
+        counts = np.array([per_sent.get((doc_id, s), 0) for s in sents["sent_id"]])
+        draws = rng.integers(0, len(sents), size=(n_boot, len(sents)))
+        rates = counts[draws].sum(axis=1) / chars[draws].sum(axis=1) * 1000
+        lo, hi = np.quantile(rates, [(1 - level) / 2, 1 - (1 - level) / 2])
+        rows.append({"doc_id": doc_id, "count": int(counts.sum()), "n_chars": int(chars.sum()),
+                     "rate_per_1k": counts.sum() / chars.sum() * 1000, "ci_low": lo, "ci_high": hi,
+                     "n_boot": n_boot, "seed": seed})
+    return pd.DataFrame(rows)
+
+
+def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for ``k`` successes in ``n`` trials (``(nan, nan)`` when ``n == 0``);
+    see :func:`wilson_interval`."""
+    lo, hi = wilson_interval(k, n, level)
+    return float(lo), float(hi)

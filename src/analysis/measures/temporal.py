@@ -1,0 +1,334 @@
+"""Temporal expressions: every one in the corpus, resolved against each report's meeting date.
+
+The parser is jionlp's time extractor (``jionlp.ner.extract_time``), run on each sentence with the
+report's own meeting date (``meeting_date``, with ``date_basis`` saying how its year is known) as
+the time base, so ``今年`` or a bare ``10月24日`` resolve against the right year. Where jionlp is
+wrong on these texts the rules of ``data/lexicon/temporal.yaml`` take over (``力争用三年时间``,
+``持续八年``, ``自2007年…以来``, ``今后一个时期``; ``三年行动`` is a plan, not a duration); jionlp's own
+reading is kept next to the rule's. Named events (``党的二十大``, a province's ``三年行动``) come from
+``data/lexicon/events.csv``, each with a source note.
+
+Nothing is dropped: an expression that cannot be dated is kept with ``resolved=False``. Dates are
+ISO strings (``YYYY-MM-DD``); a year is the interval 1 January to 31 December. The table is
+computed once per corpus (:func:`expressions` is memoised); jionlp runs once per distinct
+sentence and time base.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import io
+import re
+from datetime import date, datetime
+from datetime import time as dtime
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis.loading.corpus import Corpus
+from analysis.loading.lexicon import Lexicon, as_lexicon, read_yaml
+from analysis.loading.memo import memoised
+from analysis.measures.text import numeral
+
+TEMPORAL_FILE = "temporal.yaml"
+
+
+EVENTS_FILE = "events.csv"
+
+
+#: Columns of :func:`expressions`, in order.
+EXPRESSION_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "surface", "kind", "start", "end",
+                      "refers_to", "resolved", "source", "event_id", "jionlp", "base_date", "base_basis",
+                      "note", "sentence"]
+
+
+#: Placeholder time base for jionlp when a report has no meeting date (its relative results are discarded).
+NO_BASE = date(2000, 1, 1)
+
+
+#: Clause boundaries used to cut the "what" of a promise out of its sentence.
+CLAUSE_RE = re.compile(r"[，；：。！？,;:]")
+
+
+def load_temporal(lexicon: Lexicon | None = None) -> dict:
+    """The rules, rejections and cue words of ``temporal.yaml`` (regexes compiled; re-read when the
+    file changes)."""
+    lex = as_lexicon(lexicon)
+    return _compiled_temporal(lex.path(TEMPORAL_FILE), lex.stamp((TEMPORAL_FILE,)))
+
+
+@lru_cache(maxsize=8)
+def _compiled_temporal(path, stamp) -> dict:
+    import copy
+
+    lex = copy.deepcopy(read_yaml(path))
+    for rule in lex["rules"] + lex["reject"]:
+        rule["regex"] = re.compile(rule["pattern"])
+    return lex
+
+
+def load_events(lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """External events of ``events.csv``: ``event_id, pattern, label_en, start, end, province, source_note``.
+
+    Empty ``start``/``end`` mean the date is not established: mentions stay unresolved.
+    """
+    ev = pd.read_csv(as_lexicon(lexicon).path(EVENTS_FILE), dtype=str, keep_default_na=False)
+    missing = {"event_id", "pattern", "start", "end", "province", "source_note"} - set(ev.columns)
+    if missing:
+        raise ValueError(f"{EVENTS_FILE} lacks columns {sorted(missing)}")
+    if (ev["source_note"].str.strip() == "").any():
+        raise ValueError(f"{EVENTS_FILE}: every event needs a source note")
+    return ev
+
+
+@lru_cache(maxsize=1)
+def _jionlp():
+    """Import jionlp once, swallowing the banner it prints to stdout on import."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        import jionlp
+    return jionlp
+
+
+@lru_cache(maxsize=200_000)
+def _jionlp_cached(text: str, base: date) -> tuple[dict, ...]:
+    jio = _jionlp()
+    stamp = datetime.combine(base, dtime()).timestamp()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        found = jio.ner.extract_time(text, time_base=stamp, with_parsing=True)
+    return tuple({"surface": x["text"], "start_char": x["offset"][0], "end_char": x["offset"][1],
+                  "type": x["detail"]["type"], "time": x["detail"]["time"]} for x in found)
+
+
+def jionlp_times(text: str, base: date) -> list[dict]:
+    """jionlp's time expressions in ``text`` against ``base``: ``surface, start_char, end_char, type, time``.
+
+    ``type`` is jionlp's (``time_point``, ``time_span``, ``time_delta``, ``time_period``); ``time``
+    its normalised value (a ``[start, end]`` pair of datetime strings, or a delta dict).
+    """
+    import copy
+
+    return copy.deepcopy(list(_jionlp_cached(text, base)))
+
+
+def _add_years(d: date, n: int) -> date:
+    """``d`` moved by ``n`` years (29 February becomes 28 February)."""
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:
+        return d.replace(year=d.year + n, day=28)
+
+
+def _meeting_bases(corpus: Corpus) -> dict[str, tuple[date | None, str]]:
+    """``doc_id -> (meeting date or None, date_basis)`` from the metadata."""
+    out = {}
+    for doc in corpus.documents.to_dict("records"):
+        raw = doc.get("meeting_date")
+        try:
+            base = date.fromisoformat(str(raw)) if isinstance(raw, str) and raw.strip() else None
+        except ValueError:
+            base = None
+        out[doc["doc_id"]] = (base, str(doc.get("date_basis") or ""))
+    return out
+
+
+def resolve_rule(rule: dict, match: re.Match, base: date | None) -> tuple[str | None, str | None, str]:
+    """``(start, end, note)`` for a rule match against the meeting date ``base`` (see temporal.yaml)."""
+    how = rule["resolve"]
+    if how == "year_of":
+        y = int(match.group("year"))
+        return f"{y}-01-01", f"{y}-12-31", ""
+    if how == "recurrence":
+        return None, None, "recurring; no date"
+    if base is None:   # a year stated in the text still fixes one end
+        if how == "stated_year_end":
+            return None, f"{int(match.group('year'))}-12-31", "deadline stated; report has no meeting date"
+        if how == "since_year":
+            return f"{int(match.group('year'))}-01-01", None, "start stated; report has no meeting date"
+        return None, None, "report has no meeting date"
+    if how == "since_year":
+        return f"{int(match.group('year'))}-01-01", base.isoformat(), ""
+    if how == "years_ahead":
+        n = numeral(match.group("n"))
+        return base.isoformat(), _add_years(base, n).isoformat(), f"{n} years from the meeting"
+    if how == "years_before":
+        n = numeral(match.group("n"))
+        return _add_years(base, -n).isoformat(), base.isoformat(), f"{n} years up to the meeting"
+    if how == "open_future":
+        return base.isoformat(), None, "open-ended: no end stated"
+    if how == "year_end":
+        return base.isoformat(), f"{base.year}-12-31", "end of the meeting's year"
+    if how == "stated_year_end":
+        return base.isoformat(), f"{int(match.group('year'))}-12-31", "end of the stated year"
+    if how == "month_end":
+        month = numeral(match.group("month"))
+        year = base.year if month >= base.month else base.year + 1
+        last = calendar.monthrange(year, month)[1]
+        return base.isoformat(), f"{year}-{month:02d}-{last:02d}", "end of the month named"
+    if how == "meeting_point":
+        return base.isoformat(), base.isoformat(), ""
+    raise ValueError(f"temporal.yaml: unknown resolve '{how}' in rule {rule['id']}")
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _jionlp_reading(hit: dict) -> str:
+    """jionlp's result as a short string for the ``jionlp`` column."""
+    t = hit["time"]
+    if isinstance(t, list):
+        return f"{hit['type']} {t[0][:10]}..{t[1][:10]}"
+    return f"{hit['type']} {t}"
+
+
+def _from_jionlp(hit: dict) -> dict:
+    """An expression row from a jionlp hit that no rule overrides."""
+    t, kind, note = hit["time"], "point", ""
+    start = end = None
+    if hit["type"] in ("time_point", "time_span") and isinstance(t, list):
+        start, end = t[0][:10], t[1][:10]
+        kind = "point" if start == end or hit["type"] == "time_point" else "interval"
+    elif hit["type"] == "time_delta":
+        kind, note = "duration", f"jionlp delta {t}; no anchor in the text"
+    else:
+        kind, note = "recurrence", f"jionlp {hit['type']} {t}"
+    return {"kind": kind, "start": start, "end": end, "note": note}
+
+
+def _refers_to(row: dict, clause: str, base: date | None, lex: dict) -> str:
+    """What a dated year/point refers to: meeting, target, achievement, past or present."""
+    if row["start"] is None or base is None:
+        return "unknown"
+    start, end = date.fromisoformat(row["start"]), date.fromisoformat(row["end"] or row["start"])
+    if start <= base <= end and (end - start).days < 2:
+        return "meeting" if re.search(r"\d|月", row["surface"]) else "present"
+    if start > base or (end > base and any(c in clause for c in lex["refers_to"]["target"])):
+        return "target"
+    if end < base:
+        return "achievement" if any(c in clause for c in lex["refers_to"]["achievement"]) else "past"
+    return "present"
+
+
+def clause_at(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` (between ，；：。！？) that holds the span ``start:end``."""
+    left = max((m.end() for m in CLAUSE_RE.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in CLAUSE_RE.finditer(text, end)), len(text))
+    return text[left:right]
+
+
+#: Administrative suffixes of a province name (辽宁省 and 辽宁 are one province).
+PROVINCE_SUFFIX_RE = re.compile(r"(省|市|(壮族|回族|维吾尔)?自治区|特别行政区)$")
+
+
+def province_name(name: str | None) -> str:
+    """A province as written without its suffix, for matching metadata to events.csv (辽宁省 -> 辽宁)."""
+    return PROVINCE_SUFFIX_RE.sub("", (name or "").strip())
+
+
+def sentence_expressions(text: str, base: date | None, province: str = "", lexicon: Lexicon | None = None,
+                         include_rejected: bool = False) -> list[dict]:
+    """Temporal expressions in one sentence, resolved against the meeting date ``base``.
+
+    Order of precedence on overlapping spans: events of events.csv, then temporal.yaml rules, then
+    jionlp. A jionlp hit covered by an event or rule is merged into that row (its reading kept in
+    ``jionlp``); one that a ``reject`` entry rules out is returned only with ``include_rejected``.
+    """
+    lex = load_temporal(lexicon)
+    rows: list[dict] = []
+    taken: list[tuple[int, int]] = []
+    events = load_events(lexicon)
+    for ev in events.itertuples():
+        if ev.province and province_name(ev.province) != province_name(province):
+            continue
+        for m in re.finditer(ev.pattern, text):
+            span = (m.start(), m.end())
+            if any(_overlaps(span, t) for t in taken):
+                continue
+            taken.append(span)
+            resolved = bool(ev.start and ev.end)
+            rows.append({"start_char": span[0], "end_char": span[1], "surface": m.group(0),
+                         "kind": "interval" if ev.start != ev.end else "point",
+                         "start": ev.start or None, "end": ev.end or None, "refers_to": "event",
+                         "resolved": resolved, "source": f"event:{ev.event_id}", "event_id": ev.event_id,
+                         "note": "" if resolved else "event date not established in events.csv"})
+    for rule in lex["rules"]:
+        for m in rule["regex"].finditer(text):
+            span = (m.start(), m.end())
+            if any(_overlaps(span, t) for t in taken):
+                continue
+            taken.append(span)
+            start, end, note = resolve_rule(rule, m, base)
+            rows.append({"start_char": span[0], "end_char": span[1], "surface": m.group(0),
+                         "kind": rule["kind"], "start": start, "end": end, "refers_to": rule["refers_to"],
+                         "resolved": start is not None and end is not None, "source": f"rule:{rule['id']}",
+                         "event_id": "", "note": note})
+    rejects = [(m.start(), m.end(), r) for r in lex["reject"] for m in r["regex"].finditer(text)]
+    # without a meeting date, jionlp still finds the expressions (on a placeholder base); only those
+    # that state a four-digit year keep their dates, the rest stay unresolved
+    hits = jionlp_times(text, base if base is not None else NO_BASE)
+    for hit in hits:
+        span = (hit["start_char"], hit["end_char"])
+        owner = next((r for r in rows if _overlaps(span, (r["start_char"], r["end_char"]))), None)
+        if owner is not None:
+            owner["jionlp"] = (owner.get("jionlp", "") + "; " if owner.get("jionlp") else "") + \
+                f"{hit['surface']}: {_jionlp_reading(hit)}"
+            continue
+        rejected = next((r for s, e, r in rejects if s <= span[0] and span[1] <= e and hit["surface"] == r["target"]),
+                        None)
+        if rejected is not None:
+            if include_rejected:
+                rows.append({"start_char": span[0], "end_char": span[1], "surface": hit["surface"],
+                             "kind": "rejected", "start": None, "end": None, "refers_to": "not_temporal",
+                             "resolved": False, "source": f"reject:{rejected['id']}", "event_id": "",
+                             "jionlp": _jionlp_reading(hit), "note": rejected["reason"]})
+            continue
+        row = {"start_char": span[0], "end_char": span[1], "surface": hit["surface"], "source": "jionlp",
+               "event_id": "", "jionlp": _jionlp_reading(hit), **_from_jionlp(hit)}
+        if base is None and not re.search(r"\d{4}", hit["surface"]):
+            row.update(start=None, end=None, note="relative; report has no meeting date")
+        row["refers_to"] = _refers_to(row, clause_at(text, *span), base, lex) if row["kind"] in ("point", "interval") \
+            else ("present" if row["kind"] == "recurrence" else "unknown")
+        row["resolved"] = row["start"] is not None and row["end"] is not None
+        rows.append(row)
+    for row in rows:
+        row.setdefault("jionlp", "")
+        if row["kind"] == "point" and row["refers_to"] == "target" and row["start"] and base is not None:
+            row.update(kind="deadline", start=base.isoformat())   # a future year stated as a target
+    return sorted(rows, key=lambda r: (r["start_char"], r["end_char"]))
+
+
+def expressions(corpus: Corpus, include_rejected: bool = False) -> pd.DataFrame:
+    """Every temporal expression in the corpus (see :func:`all_expressions`), without the jionlp
+    hits that a ``reject`` entry of temporal.yaml rules out unless ``include_rejected``."""
+    table = all_expressions(corpus)
+    if include_rejected:
+        return table
+    return table[table["kind"] != "rejected"].reset_index(drop=True)
+
+
+@memoised(TEMPORAL_FILE, EVENTS_FILE)
+def all_expressions(corpus: Corpus) -> pd.DataFrame:
+    """Every temporal expression in the corpus, one row each (columns :data:`EXPRESSION_COLUMNS`).
+
+    ``kind``: point, interval, deadline, duration or recurrence; ``start``/``end``: ISO dates;
+    ``refers_to``: meeting, target, achievement, past_start, past, present, event or unknown;
+    ``resolved``: both dates known; ``source``: ``jionlp``, ``rule:<id>`` or ``event:<id>``;
+    ``base_date``/``base_basis``: the meeting date used and how its year is known (metadata).
+    Sorted by report (corpus order), sentence and position.
+    """
+    bases = _meeting_bases(corpus)
+    provinces = dict(zip(corpus.documents["doc_id"], corpus.documents.get("province", pd.Series(dtype=str))))
+    rows = []
+    for r in corpus.sentences.itertuples():
+        base, basis = bases.get(r.doc_id, (None, ""))
+        prov = provinces.get(r.doc_id)
+        for x in sentence_expressions(r.text, base, prov if isinstance(prov, str) else "", corpus.lexicon,
+                                      include_rejected=True):
+            rows.append({"doc_id": r.doc_id, "sent_id": int(r.sent_id), **x,
+                         "base_date": base.isoformat() if base else None, "base_basis": basis,
+                         "sentence": r.text})
+    out = pd.DataFrame(rows, columns=EXPRESSION_COLUMNS)
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    out = out.sort_values(["doc_id", "sent_id", "start_char"], key=lambda s: s.map(order) if s.name == "doc_id" else s)
+    return out.reset_index(drop=True).astype({"resolved": "bool"})

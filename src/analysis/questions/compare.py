@@ -1,0 +1,558 @@
+"""Cross-report comparison (notebook 05): distinctive vocabulary, similarity, shared formulas, profiles.
+
+Every measure here works on any number of reports and scales to tens of thousands:
+
+* **Keyness** of each report against the rest of the corpus: log-likelihood G² with Hardie's log
+  ratio as effect size, computed at once for every (report, term) cell of a sparse count matrix.
+* **Similarity**: TF-IDF cosine on tokens and on character n-grams (no segmentation), a
+  deterministic average-linkage clustering, and a chunked nearest-neighbour search for large
+  corpora instead of a dense report × report matrix.
+* **Shared formulas** (text reuse): maximal character spans that recur in several reports, found
+  by seed-and-extend from a k-gram index over the distinct clauses of the corpus (so repeated
+  boilerplate is compared once), ranked by the number of reports sharing them and their rarity
+  in general Chinese (jieba's bundled dictionary frequencies).
+* **Pairwise overlap**: Jaccard of character-shingle sets for every pair of reports (MinHash LSH
+  candidates on large corpora), with same-city pairs (same ``city``, different ``admin_level``)
+  marked from the metadata.
+
+Parameters live in ``data/lexicon/compare.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.cluster import hierarchy
+from scipy.spatial.distance import squareform
+
+from analysis.loading.chars import HAN, HAN_RUN_RE
+from analysis.loading.corpus import Corpus
+from analysis.loading.lexicon import Lexicon, as_lexicon
+from analysis.loading.memo import memoised
+from analysis.loading.tokenize import FUNCTION_STOPWORDS_FILE, get_tokenizer, read_word_list, stopwords
+from analysis.measures.general import rarity
+from analysis.measures.keyness import PARAMS_FILE, content_tokens, keyness
+from analysis.measures.levels import level_pairs
+
+#: A clause: a run of Han characters, possibly joined by the enumeration comma 、 (横向到边、纵向到底).
+CLAUSE_RE = re.compile(f"[{HAN}](?:[{HAN}、]*[{HAN}])?")
+
+
+def params(lexicon: Lexicon | None = None) -> dict:
+    """The comparison parameters of ``compare.yaml`` (re-read when the file changes)."""
+    return as_lexicon(lexicon).yaml(PARAMS_FILE)
+
+
+# ============================================================================================
+# distinctive vocabulary (keyness)
+
+
+def top_key_terms(table: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """The ``top_n`` key terms per report with at least ``min_count`` occurrences, by G²."""
+    p = params(lexicon)["keyness"]
+    kept = table[table["count"] >= p["min_count"]]
+    return kept.groupby("doc_id", sort=False).head(p["top_n"]).reset_index(drop=True)
+
+
+def keyness_table(corpus: Corpus) -> pd.DataFrame:
+    """Top key terms per report for display: counts with denominators, rates, G², log ratio, flags."""
+    top = top_key_terms(keyness(corpus), corpus.lexicon)
+    out = top.assign(report=top["doc_id"].map(corpus.labels))
+    cols = ["report", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "per_1k", "per_1k_rest",
+            "g2", "p_value", "log_ratio", "expected", "low_expected"]
+    out = out[cols].copy()
+    for col in ("per_1k", "per_1k_rest", "expected"):
+        out[col] = out[col].round(2)
+    out["g2"] = out["g2"].round(1)
+    out["log_ratio"] = out["log_ratio"].round(2)
+    out["p_value"] = out["p_value"].map(lambda v: f"{v:.1e}")
+    return out
+
+
+# ============================================================================================
+# similarity
+
+
+def char_ngrams(text: str, n_min: int = 2, n_max: int = 3) -> list[str]:
+    """Character n-grams of the Han runs of ``text`` (never across punctuation or a line break)."""
+    out = []
+    for run in HAN_RUN_RE.findall(text):
+        for n in range(n_min, n_max + 1):
+            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    return out
+
+
+def _identity(features: list[str]) -> list[str]:
+    return features
+
+
+def tfidf_matrix(docs: list, analyzer=None) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF (smooth idf, raw term frequency), sparse.
+
+    ``docs`` are pre-split feature lists, or texts with an ``analyzer`` that splits one text (so a
+    large corpus streams through without holding every feature list in memory).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=analyzer or _identity, lowercase=False)
+    return vec.fit_transform(docs).tocsr()
+
+
+def char_tfidf(texts: list[str], lexicon: Lexicon | None = None) -> sparse.csr_matrix:
+    """TF-IDF of character n-grams (compare.yaml's range), streamed text by text."""
+    from functools import partial
+
+    p = params(lexicon)["similarity"]
+    return tfidf_matrix(texts, partial(char_ngrams, n_min=p["char_ngram_min"], n_max=p["char_ngram_max"]))
+
+
+def token_features(corpus: Corpus, drop_bureaucratic: bool = False) -> list[list[str]]:
+    """Content tokens per report, in corpus order (the token view)."""
+    grouped = content_tokens(corpus, drop_bureaucratic).groupby("doc_id", sort=False)["token"].apply(list)
+    return [grouped.get(d, []) for d in corpus.doc_ids]
+
+
+def view_matrix(corpus: Corpus, view: str = "tokens",
+                drop_bureaucratic: bool = False) -> sparse.csr_matrix:
+    """Sparse TF-IDF rows of the reports (corpus order) in one view: ``tokens`` or ``chars``."""
+    if view == "tokens":
+        return tfidf_matrix(token_features(corpus, drop_bureaucratic))
+    if view == "chars":
+        return char_tfidf([corpus.text(d) for d in corpus.doc_ids], corpus.lexicon)
+    raise ValueError(f"view must be 'tokens' or 'chars', not {view!r}")
+
+
+def cosine_matrix(mat: sparse.csr_matrix) -> np.ndarray:
+    """Report × report cosine of L2-normalised rows (dense; for small corpora only)."""
+    return np.asarray((mat @ mat.T).todense())
+
+
+def similarity(corpus: Corpus, view: str = "tokens",
+               drop_bureaucratic: bool = False) -> pd.DataFrame:
+    """Report × report TF-IDF cosine, ``view`` = ``tokens`` or ``chars``; labelled by report label.
+
+    ``drop_bureaucratic`` (token view only) also removes the bureaucratic stopwords, to see how
+    much of the similarity rests on generic words such as 创建 and 工作.
+    """
+    sim = cosine_matrix(view_matrix(corpus, view, drop_bureaucratic))
+    labels = [corpus.labels[d] for d in corpus.doc_ids]
+    return pd.DataFrame(np.round(sim, 4), index=labels, columns=labels)
+
+
+def _top_k(block: np.ndarray, cols: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``block``, the ``k`` largest values and their ids (ties: lower id). ``cols`` gives
+    the id of each column: one row of ids for all rows, or one row of ids per row."""
+    part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    rows = np.arange(block.shape[0])[:, None]
+    cand = block[rows, part]
+    ids = cols[part] if cols.ndim == 1 else cols[rows, part]
+    order = np.lexsort((ids, -cand), axis=1)
+    return ids[rows, order], cand[rows, order]
+
+
+def nearest_neighbours(mat: sparse.csr_matrix, k: int = 5, chunk: int = 1000, exact_max: int | None = None,
+                       lexicon: Lexicon | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` most similar other rows of each row (cosine of L2-normalised rows).
+
+    Up to ``exact_max`` rows (compare.yaml ``exact_neighbours_max``) the search is exact, in
+    chunks of ``chunk`` × n similarities, so no n × n matrix is held. Above it, candidates come
+    from a truncated SVD of the rows (``svd_dims`` dimensions, fixed seed): the ``candidates``
+    closest rows there are re-scored with the exact sparse cosine and the best ``k`` kept, so
+    the cosines returned are exact and only recall can suffer (the benchmark measures it).
+    Ties break by lower row index. Returns ``(indices, cosines)``, each n × k.
+    """
+    p = params(lexicon)["similarity"]
+    exact_max = p["exact_neighbours_max"] if exact_max is None else exact_max
+    n = mat.shape[0]
+    k = min(k, n - 1)
+    idx = np.zeros((n, k), dtype=np.int64)
+    val = np.zeros((n, k))
+    if n <= exact_max:
+        t = mat.T.tocsc()
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            block = np.asarray((mat[start:stop] @ t).todense())
+            # the diagonal (-inf) is the unique smallest value, so the k largest never include it
+            block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+            idx[start:stop], val[start:stop] = _top_k(block, np.arange(n), k)
+        return idx, val
+    from sklearn.decomposition import TruncatedSVD
+
+    dims = max(1, min(p["svd_dims"], mat.shape[1] - 1))
+    z = TruncatedSVD(n_components=dims, random_state=p["svd_seed"]).fit_transform(mat)
+    z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+    m = min(max(p["candidates"], k), n - 1)
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        block = z[start:stop] @ z.T
+        block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+        cands, _ = _top_k(block, np.arange(n), m)
+        exact = np.vstack([(mat[cands[r]] @ mat[start + r].T).toarray().ravel() for r in range(stop - start)])
+        idx[start:stop], val[start:stop] = _top_k(exact, cands, k)
+    return idx, val
+
+
+def neighbour_table(corpus: Corpus, view: str = "tokens") -> pd.DataFrame:
+    """Each report's nearest neighbours (the scalable form of the similarity matrix)."""
+    k = params(corpus.lexicon)["similarity"]["neighbours"]
+    idx, val = nearest_neighbours(view_matrix(corpus, view), k)
+    ids = corpus.doc_ids
+    rows = [{"report": corpus.labels[ids[i]], "rank": r + 1, "neighbour": corpus.labels[ids[idx[i, r]]],
+             "cosine": round(float(val[i, r]), 4)} for i in range(len(ids)) for r in range(idx.shape[1])]
+    return pd.DataFrame(rows, columns=["report", "rank", "neighbour", "cosine"])
+
+
+def cluster(sim: pd.DataFrame, lexicon: Lexicon | None = None) -> np.ndarray:
+    """Hierarchical clustering (scipy linkage, method from compare.yaml) of ``1 - cosine``."""
+    dist = 1 - sim.to_numpy(dtype=float)
+    np.fill_diagonal(dist, 0)
+    dist = np.clip((dist + dist.T) / 2, 0, None)
+    return hierarchy.linkage(squareform(dist, checks=False), method=params(lexicon)["similarity"]["linkage"])
+
+
+# ============================================================================================
+# shared formulas (text reuse)
+
+
+def clauses(text: str) -> list[str]:
+    """Han-character clauses of ``text``: runs split at any punctuation except the enumeration comma 、.
+
+    Quotation marks split too, so a quoted formula (“一盘棋”) is its own clause.
+    """
+    return CLAUSE_RE.findall(text)
+
+
+def kgrams(s: str, k: int) -> list[str]:
+    """Overlapping character k-grams of ``s`` (none if ``s`` is shorter than ``k``)."""
+    return [s[i : i + k] for i in range(len(s) - k + 1)]
+
+
+class ClauseIndex:
+    """Distinct clauses of a corpus, which reports contain each, their word boundaries, and a
+    k-gram → (clause, position) index.
+
+    Deduplicating clauses first means boilerplate repeated in thousands of reports is indexed,
+    segmented and compared once.
+    """
+
+    def __init__(self, texts: list[str], k: int, lexicon: Lexicon | None = None):
+        self.k = k
+        ids: dict[str, int] = {}
+        docs: list[set[int]] = []
+        for d, text in enumerate(texts):
+            for cl in clauses(text):
+                i = ids.setdefault(cl, len(ids))
+                if i == len(docs):
+                    docs.append(set())
+                docs[i].add(d)
+        self.clauses = list(ids)
+        self.docs = docs
+        tk = get_tokenizer(as_lexicon(lexicon).root)
+        #: jieba words of each clause: their start and end offsets (both ascending)
+        self.starts: list[list[int]] = []
+        self.ends: list[list[int]] = []
+        for cl in self.clauses:
+            bounds = [(a, b) for _, a, b in tk.tokenize(cl, HMM=True)]
+            self.starts.append([a for a, _ in bounds])
+            self.ends.append([b for _, b in bounds])
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for ci, cl in enumerate(self.clauses):
+            for pos, g in enumerate(kgrams(cl, k)):
+                self.postings[g].append((ci, pos))
+
+    def docs_containing(self, span: str) -> set[int]:
+        """Reports whose text contains ``span`` within one clause (exact, via the rarest k-gram)."""
+        grams = kgrams(span, self.k) if len(span) >= self.k else []
+        if grams:
+            best = min(grams, key=lambda g: len(self.postings.get(g, ())))
+            cands = {ci for ci, _ in self.postings.get(best, ())}
+        else:
+            cands = range(len(self.clauses))
+        out: set[int] = set()
+        for ci in cands:
+            if span in self.clauses[ci]:
+                out |= self.docs[ci]
+        return out
+
+    def snap(self, ci: int, start: int, end: int, drop: frozenset[str]) -> str:
+        """The words of clause ``ci`` lying wholly inside ``[start, end)``, without edge words in
+        ``drop`` (function words) or 、: a span cut mid-word (委书记 of 市委书记) shrinks to whole words.
+        """
+        cl, starts, ends = self.clauses[ci], self.starts[ci], self.ends[ci]
+        i = bisect_left(starts, start)
+        j = bisect_right(ends, end) - 1
+        while i <= j and (cl[starts[i] : ends[i]] in drop or cl[starts[i] : ends[i]] == "、"):
+            i += 1
+        while j >= i and (cl[starts[j] : ends[j]] in drop or cl[starts[j] : ends[j]] == "、"):
+            j -= 1
+        return cl[starts[i] : ends[j]] if i <= j else ""
+
+
+def _diagonal_runs(matches: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
+    """Maximal runs along diagonals of k-gram matches ``(i, j)``: ``(start in first string, length)``."""
+    hit = set(matches)
+    runs = []
+    for i, j in matches:
+        if (i - 1, j - 1) in hit:
+            continue
+        t = 1
+        while (i + t, j + t) in hit:
+            t += 1
+        runs.append((i, t + k - 1))
+    return runs
+
+
+def candidate_spans(index: ClauseIndex, max_postings: int, drop: frozenset[str] = frozenset()) -> set[str]:
+    """Maximal common substrings (≥ k characters) of every pair of distinct clauses that share a k-gram
+    and do not come from one single report, plus every distinct clause found in two reports or more;
+    each snapped to whole words of both clauses with function words trimmed at its edges
+    (:meth:`ClauseIndex.snap`).
+
+    Seeds are k-grams in at most ``max_postings`` distinct clauses (see compare.yaml).
+    """
+    k = index.k
+    out = {index.snap(ci, 0, len(cl), drop) for ci, (cl, docs) in enumerate(zip(index.clauses, index.docs))
+           if len(docs) >= 2}
+    for c1, cl in enumerate(index.clauses):
+        matches: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for i, g in enumerate(kgrams(cl, k)):
+            post = index.postings[g]
+            if len(post) > max_postings:
+                continue
+            for c2, j in post:
+                if c2 > c1:
+                    matches[c2].append((i, j))
+        snapped: dict[tuple[int, int], str] = {}
+        for c2, m in matches.items():
+            if len(index.docs[c1]) == 1 and index.docs[c1] == index.docs[c2]:
+                continue
+            for start, length in _diagonal_runs(m, k):
+                first = snapped.get((start, length))
+                if first is None:
+                    first = snapped[(start, length)] = index.snap(c1, start, start + length, drop)
+                if not first:
+                    continue
+                j = index.clauses[c2].find(cl[start : start + length])
+                second = index.snap(c2, j, j + length, drop)
+                # the common part of both snappings: whole words in both clauses
+                out.add(first if first in second else second if second in first else "")
+    out.discard("")
+    return out
+
+
+def is_generic(span: str, generic_words: frozenset[str], lexicon: Lexicon | None = None) -> bool:
+    """Whether every word of ``span`` is a stopword (function or bureaucratic list) or a numeral."""
+    numeral = re.compile(r"^[零〇一二两三四五六七八九十百千万亿年月日号第]+$")
+    words = [w for w in get_tokenizer(as_lexicon(lexicon).root).lcut(span, HMM=True) if w != "、"]
+    return all(w in generic_words or numeral.match(w) for w in words)
+
+
+def find_shared_spans(texts: list[str], lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """Shared formulas of a list of texts: ``span, n_chars, docs`` (tuple of text indices), ``n_docs``.
+
+    1. Distinct clauses, their jieba words and a k-gram index (:class:`ClauseIndex`).
+    2. Candidates: maximal common substrings of clause pairs, snapped to whole words and trimmed of
+       function words at the edges (:func:`candidate_spans`).
+    3. Spans shorter than ``min_chars`` or made only of function words and numerals are dropped.
+    4. The reports containing each span are counted exactly; spans in fewer than ``min_reports``
+       reports are dropped.
+    5. Only maximal spans are kept: a span inside a longer kept span with the same set of reports
+       adds nothing and is dropped (一盘棋 in three reports survives inside 牢固树立一盘棋思想 in two).
+    """
+    p = params(lexicon)["formulas"]
+    function = read_word_list(as_lexicon(lexicon).path(FUNCTION_STOPWORDS_FILE))
+    index = ClauseIndex(texts, p["seed_k"], lexicon)
+    spans: dict[str, tuple[int, ...]] = {}
+    for span in sorted(candidate_spans(index, p["max_postings"], function)):
+        if len(span.replace("、", "")) < p["min_chars"] or is_generic(span, function, lexicon):
+            continue
+        docs = tuple(sorted(index.docs_containing(span)))
+        if len(docs) >= p["min_reports"]:
+            spans[span] = docs
+    by_gram: dict[str, list[str]] = defaultdict(list)
+    for s in spans:
+        for g in set(kgrams(s, p["seed_k"])):
+            by_gram[g].append(s)
+    rows = []
+    for s, docs in spans.items():
+        containers = by_gram.get(s[: p["seed_k"]], [])
+        if any(len(t) > len(s) and s in t and spans[t] == docs for t in containers):
+            continue
+        rows.append({"span": s, "n_chars": len(s.replace("、", "")), "docs": docs, "n_docs": len(docs)})
+    return pd.DataFrame(rows, columns=["span", "n_chars", "docs", "n_docs"])
+
+
+def _campaign_names(corpus: Corpus) -> set[str]:
+    """Campaign names from the metadata column ``campaigns`` (``;``-separated)."""
+    names = set()
+    for v in corpus.documents.get("campaigns", pd.Series(dtype=object)).dropna():
+        names |= {x.strip() for x in str(v).split(";") if x.strip()}
+    return names
+
+
+def is_campaign_name(span: str, campaigns: set[str], generic_words: frozenset[str],
+                     lexicon: Lexicon | None = None) -> bool:
+    """Whether ``span`` is part of a campaign name, or a campaign name plus only generic words
+    (创建全国文明城市); ``campaigns`` come from the metadata."""
+    if any(span in c for c in campaigns):
+        return True
+    rest = span
+    for c in sorted(campaigns, key=len, reverse=True):
+        rest = rest.replace(c, "")
+    return rest != span and (not rest.strip("、") or is_generic(rest, generic_words, lexicon))
+
+
+@memoised(PARAMS_FILE)
+def shared_formulas(corpus: Corpus) -> pd.DataFrame:
+    """Phrases recurring across reports, found from the text alone, ranked.
+
+    Columns: ``formula, n_reports, reports`` (labels, corpus order), ``doc_ids``, ``n_chars``,
+    ``rarity`` (``-log10 P`` in general Chinese, :func:`rarity`), ``campaign_name`` (the span is, or
+    is part of, a campaign name from the metadata), ``generic`` (only stopwords of the function and
+    bureaucratic lists, e.g. 各项工作), ``score`` = ``(n_reports - 1) × rarity`` (the log-odds against
+    the other reports repeating the span by chance), ``rank``. Campaign names and generic spans are
+    kept but ranked last; the rest by score, then more reports, then longer, then the span.
+    """
+    p = params(corpus.lexicon)["formulas"]
+    ids = corpus.doc_ids
+    found = find_shared_spans([corpus.text(d) for d in ids], corpus.lexicon)
+    campaigns = _campaign_names(corpus)
+    generic = stopwords(as_lexicon(corpus.lexicon).root, bureaucratic=True)
+    out = pd.DataFrame({
+        "formula": found["span"],
+        "n_reports": found["n_docs"].astype(int),
+        "reports": ["; ".join(corpus.labels[ids[i]] for i in docs) for docs in found["docs"]],
+        "doc_ids": [";".join(ids[i] for i in docs) for docs in found["docs"]],
+        "n_chars": found["n_chars"].astype(int),
+        "rarity": [round(rarity(s, p["unseen_frequency"]), 3) for s in found["span"]],
+        "campaign_name": [is_campaign_name(s, campaigns, generic, corpus.lexicon) for s in found["span"]],
+        "generic": [is_generic(s, generic, corpus.lexicon) for s in found["span"]],
+    })
+    out = out[out["rarity"] >= p["min_rarity"]]
+    out["score"] = ((out["n_reports"] - 1) * out["rarity"]).round(3)
+    out = out.assign(_low=out["campaign_name"] | out["generic"])
+    out = out.sort_values(["_low", "score", "n_reports", "n_chars", "formula"],
+                          ascending=[True, False, False, False, True], kind="mergesort")
+    out = out.drop(columns="_low").reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+def highlighted_formulas(formulas: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """The found formulas that contain one of ``formulas.highlight`` in compare.yaml (examples a
+    reader wants to look up; they play no part in finding formulas)."""
+    wanted = params(lexicon)["formulas"].get("highlight", [])
+    hit = formulas["formula"].map(lambda f: any(w in f for w in wanted))
+    return formulas[hit].drop(columns="doc_ids", errors="ignore")
+
+
+def formula_table(formulas: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """The top ``table_rows`` formulas for display (without the ``doc_ids`` column)."""
+    return formulas.drop(columns="doc_ids").head(params(lexicon)["formulas"]["table_rows"])
+
+
+def terms_shown(corpus: Corpus, formulas: pd.DataFrame) -> set[str]:
+    """The Chinese terms notebook 05 shows: top key terms and the formulas of its table and figure."""
+    key = top_key_terms(keyness(corpus), corpus.lexicon)
+    p = params(corpus.lexicon)["formulas"]
+    return set(key["term"]) | set(formulas["formula"].head(max(p["table_rows"], p["top_n"])))
+
+
+def formula_matrix(corpus: Corpus, formulas: pd.DataFrame, top_n: int | None = None) -> pd.DataFrame:
+    """Formula × report: occurrences of each of the top formulas in each report's cleaned text."""
+    top_n = top_n or params(corpus.lexicon)["formulas"]["top_n"]
+    top = formulas.head(top_n)
+    data = {corpus.labels[d]: [corpus.text(d).count(f) for f in top["formula"]] for d in corpus.doc_ids}
+    return pd.DataFrame(data, index=pd.Index(top["formula"], name="formula"))
+
+
+# ============================================================================================
+# pairwise overlap (all pairs, same-city pairs marked)
+
+
+def shingles(text: str, k: int) -> set[str]:
+    """Character k-gram shingles inside clauses (punctuation breaks a shingle)."""
+    return {g for cl in clauses(text) for g in kgrams(cl, k)}
+
+
+def same_city_pairs(documents: pd.DataFrame) -> set[tuple[str, str]]:
+    """Pairs of reports from the same ``city`` at different administrative levels, as sorted ids: the
+    pairs of :func:`analysis.measures.levels.level_pairs` (one definition, levels ranked in codebook.yaml)."""
+    return {tuple(sorted((r.higher, r.lower))) for r in level_pairs(documents).itertuples()}
+
+
+def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, seed: int = 1) -> set[tuple[int, int]]:
+    """Pairs of sets whose MinHash LSH buckets collide (Jaccard likely ≥ ``threshold``); not all pairs."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes = []
+    for i, s in enumerate(sets):
+        m = MinHash(num_perm=num_perm, seed=seed)
+        m.update_batch([x.encode("utf-8") for x in sorted(s)])
+        lsh.insert(i, m)
+        hashes.append(m)
+    pairs = set()
+    for i, m in enumerate(hashes):
+        for j in lsh.query(m):
+            if j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def pairwise_overlap_sets(sets: list[set[str]], lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """Jaccard of every pair of shingle sets (exact for small corpora, LSH candidates for large ones).
+
+    Columns ``i, j, n_shared, n_union, jaccard``, sorted by Jaccard descending then ``i, j``.
+    """
+    p = params(lexicon)["formulas"]
+    if len(sets) < p["lsh_min_docs"]:
+        pairs = list(combinations(range(len(sets)), 2))
+    else:
+        pairs = sorted(lsh_candidate_pairs(sets, p["lsh_threshold"], p["lsh_num_perm"]))
+    rows = []
+    for i, j in pairs:
+        inter = len(sets[i] & sets[j])
+        union = len(sets[i] | sets[j])
+        rows.append((i, j, inter, union, inter / union if union else 0.0))
+    out = pd.DataFrame(rows, columns=["i", "j", "n_shared", "n_union", "jaccard"])
+    out = out.sort_values(["jaccard", "i", "j"], ascending=[False, True, True], kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def pair_overlap(corpus: Corpus, formulas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every pair of reports: shared character 4-gram shingles, Jaccard, shared formulas, same-city flag.
+
+    Columns: ``report_a, report_b, same_city, n_shared_shingles, n_union, jaccard, rank`` (1 = most
+    overlap), ``n_shared_formulas`` (formulas of :func:`shared_formulas` found in both).
+    """
+    k = params(corpus.lexicon)["formulas"]["shingle_k"]
+    ids = corpus.doc_ids
+    sets = [shingles(corpus.text(d), k) for d in ids]
+    pairs = pairwise_overlap_sets(sets, corpus.lexicon)
+    formulas = shared_formulas(corpus) if formulas is None else formulas
+    members = [set(s.split(";")) for s in formulas["doc_ids"]]
+    same = same_city_pairs(corpus.documents)
+    rows = []
+    for r in pairs.itertuples(index=False):
+        a, b = ids[r.i], ids[r.j]
+        rows.append({"report_a": corpus.labels[a], "report_b": corpus.labels[b],
+                     "same_city": tuple(sorted((a, b))) in same, "n_shared_shingles": r.n_shared,
+                     "n_union": r.n_union, "jaccard": round(r.jaccard, 4),
+                     "n_shared_formulas": sum(1 for m in members if a in m and b in m)})
+    out = pd.DataFrame(rows, columns=["report_a", "report_b", "same_city", "n_shared_shingles", "n_union",
+                                      "jaccard", "n_shared_formulas"])
+    out.insert(6, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+# ============================================================================================
+# one page per report, assembled from the other modules (nothing recomputed here)
+
+

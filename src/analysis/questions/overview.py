@@ -1,0 +1,91 @@
+"""Corpus overview: provenance, cleaning audit and size tables, and the size figure (notebook 01)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.loading.corpus import Corpus
+
+PROVENANCE_COLUMNS = ["doc_id", "label", "province", "issuing_unit", "admin_level", "meeting_date", "date_basis",
+                      "meeting_name", "campaigns", "main_speaker", "main_speaker_title", "chair", "source_outlet",
+                      "author", "original_script"]
+
+
+def provenance_table(corpus: Corpus) -> pd.DataFrame:
+    """One row per report: who met, when, how the date is known, and where the text comes from."""
+    cols = [c for c in PROVENANCE_COLUMNS if c in corpus.documents.columns]
+    return corpus.documents[cols].set_index("doc_id")
+
+
+def date_evidence(corpus: Corpus) -> pd.DataFrame:
+    """Meeting date, how it is known (stated, dateline, inferred) and the quoted evidence."""
+    cols = [c for c in ("doc_id", "meeting_date", "date_basis", "date_evidence", "publication_date") if c in corpus.documents]
+    return corpus.documents[cols].set_index("doc_id")
+
+
+def audit_summary(corpus: Corpus) -> pd.DataFrame:
+    """What cleaning did to each report, in counts: characters in and out, annotations, conversions, drops."""
+    rows = []
+    for doc_id, a in corpus.audits.items():
+        rows.append({
+            "doc_id": doc_id,
+            "encoding": a["encoding"],
+            "script": a["script_detected"],
+            "chars_in": a["chars_in"],
+            "chars_out": a["chars_out"],
+            "pinyin_removed": a["annotations_removed"],
+            "pinyin_mismatches": len(a["annotation_mismatches"]),
+            "chars_converted": a["chars_converted"],
+            "script_fixes": sum(f["count"] for f in a["script_fixes"]),
+            "repairs": len(a["repairs"]),
+            "flagged": len(a["flagged"]),
+            "lines_dropped": len(a["dropped"]),
+            "inline_removed": len(a["inline_removed"]),
+            "rejoins": len(a["rejoins"]),
+            "punctuation_normalised": a["punctuation_normalised"],
+        })
+    return pd.DataFrame(rows).set_index("doc_id")
+
+
+def dropped_lines(corpus: Corpus) -> pd.DataFrame:
+    """Every piece of text cleaning removed from the body, with its kind and the rule that removed it.
+
+    Titles are not dropped but set aside; they are listed here too (kind ``title``).
+    """
+    rows = []
+    for doc_id, a in corpus.audits.items():
+        if a["title"]:
+            rows.append({"doc_id": doc_id, "kind": "title (kept apart)", "text": a["title"], "rule": "first line, not a sentence"})
+        rows += [{"doc_id": doc_id, **d} for d in a["dropped"]]
+        rows += [{"doc_id": doc_id, "kind": "inline", **d} for d in a["inline_removed"]]
+    return pd.DataFrame(rows, columns=["doc_id", "kind", "text", "rule"])
+
+
+def repairs_table(corpus: Corpus) -> pd.DataFrame:
+    """Characters restored after pinyin injection destroyed them, with the evidence; and flags."""
+    rows = []
+    for doc_id, a in corpus.audits.items():
+        rows += [{"doc_id": doc_id, "action": "repaired", "debris": r["debris"], "context": r["context"],
+                  "replacement": r["replacement"], "evidence": r["evidence"]} for r in a["repairs"]]
+        rows += [{"doc_id": doc_id, "action": "flagged", "debris": f["debris"], "context": f["context"],
+                  "replacement": "", "evidence": f["problem"]} for f in a["flagged"]]
+        rows += [{"doc_id": doc_id, "action": "script fix", "debris": f["from"], "context": f"{f['count']}×",
+                  "replacement": f["to"], "evidence": f["evidence"]} for f in a["script_fixes"]]
+    return pd.DataFrame(rows, columns=["doc_id", "action", "debris", "context", "replacement", "evidence"])
+
+
+def rejoins_table(corpus: Corpus) -> pd.DataFrame:
+    """Paragraphs joined across page breaks: the end of one and the start of the next."""
+    rows = [{"doc_id": d, **r} for d, a in corpus.audits.items() for r in a["rejoins"]]
+    return pd.DataFrame(rows, columns=["doc_id", "end", "start"])
+
+
+def size_table(corpus: Corpus) -> pd.DataFrame:
+    """Per report: Han characters, paragraphs, sentences, word tokens and sentence length."""
+    sent_len = corpus.sentences.assign(n=corpus.sentences["text"].str.count(r"[\u3400-\u9fff]"))
+    stats = sent_len.groupby("doc_id")["n"].agg(mean_sentence_chars="mean", median_sentence_chars="median")
+    docs = corpus.documents.set_index("doc_id")[["label", "n_chars", "n_paragraphs", "n_sentences", "n_tokens"]]
+    out = docs.join(stats.round(1))
+    return out.loc[corpus.doc_ids]
+
+

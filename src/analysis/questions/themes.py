@@ -1,0 +1,655 @@
+"""What the reports tell officials to do: directives, their themes, and how reports divide attention.
+
+Every research choice lives in ``data/lexicon/codebook.yaml``: which sentences are not directives
+(datelines, attendance lists, speech frames), the imperative openers that make an unmarked sentence of
+a speech a directive, how sentences split into task clauses, the ranking of administrative levels,
+and the themes (id, labels, definition, keywords, verbatim examples). This module only reads it and
+names no theme and no report.
+
+Directive strength is not computed here: clauses are scored by
+:func:`analysis.measures.directives.sentence_directives`, the same implementation the rhetoric notebook uses.
+
+The unit of analysis is a *directive*: a clause of a directive sentence. A sentence is split at
+semicolons (``；``) and, where a comma segment is a ``、``-list of tasks that each open with a task
+verb, at those ``、`` as well. Every share is a number of directives with a theme over the number of
+directives of the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.loading.config import ANNOTATIONS_DIR, LEXICON_DIR
+from analysis.loading.corpus import Corpus
+from analysis.loading.errors import AnalysisError
+from analysis.loading.lexicon import read_yaml
+from analysis.loading.memo import memoised
+from analysis.loading.tokenize import cut, stopwords
+from analysis.measures.directives import DIRECTIVES_FILE, has_modal_yao, sentence_directives
+from analysis.measures.levels import level_pairs  # noqa: F401 (notebook 03 pairs reports from here)
+from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers
+from analysis.measures.stats import wilson_interval
+
+CODEBOOK_FILE = "codebook.yaml"
+ANNOTATIONS_FILE = "directives_coded.csv"
+THEME_FIELDS = ("id", "label_en", "label_zh", "definition", "keywords", "examples")
+DIRECTIVE_COLUMNS = ["directive_id", "doc_id", "para_id", "sent_id", "clause_id", "start", "end", "position",
+                     "speaker", "role", "attribution", "strength", "markers", "sentence_strength", "basis",
+                     "text", "task"]
+
+
+# --------------------------------------------------------------------------------------------
+# codebook
+
+
+class CodebookError(AnalysisError):
+    """The codebook file is malformed (names the file and the problem)."""
+
+
+def load_codebook(path: Path | None = None) -> dict:
+    """The parsed codebook (``data/lexicon/codebook.yaml`` by default), checked for required fields.
+
+    Returns a dict with ``directives`` (extraction rules), ``admin_levels`` and ``themes`` (a list, in
+    the codebook's order). Raises :class:`CodebookError` for a missing field or a duplicate theme id.
+    """
+    path = Path(path) if path else LEXICON_DIR / CODEBOOK_FILE
+    book = read_yaml(path)
+    for section in ("directives", "themes", "admin_levels"):
+        if section not in (book or {}):
+            raise CodebookError(path, f"missing section {section!r}")
+    seen = set()
+    for i, theme in enumerate(book["themes"]):
+        missing = [f for f in THEME_FIELDS if not theme.get(f)]
+        if missing:
+            raise CodebookError(path, f"theme #{i + 1} ({theme.get('id')}) lacks {', '.join(missing)}")
+        if theme["id"] in seen:
+            raise CodebookError(path, f"duplicate theme id {theme['id']!r}")
+        seen.add(theme["id"])
+    return book
+
+
+def theme_ids(codebook: dict | None = None) -> list[str]:
+    """Theme ids in codebook order."""
+    return [t["id"] for t in (codebook or load_codebook())["themes"]]
+
+
+def theme_labels(codebook: dict | None = None, lang: str = "en") -> dict[str, str]:
+    """``theme id -> label`` (``lang='en'``, ``'zh'`` or ``'both'``: ``Sanitation 环境卫生``)."""
+    out = {}
+    for t in (codebook or load_codebook())["themes"]:
+        out[t["id"]] = {"en": t["label_en"], "zh": t["label_zh"]}.get(lang, f"{t['label_en']} {t['label_zh']}")
+    return out
+
+
+def codebook_table(codebook: dict | None = None) -> pd.DataFrame:
+    """One row per theme: ``id, label_en, label_zh, definition, keywords`` (joined), ``n_examples``."""
+    rows = [{"id": t["id"], "label_en": t["label_en"], "label_zh": t["label_zh"], "definition": t["definition"],
+             "keywords": "、".join(t["keywords"]), "n_examples": len(t["examples"])}
+            for t in (codebook or load_codebook())["themes"]]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# directive extraction
+
+
+@dataclass(frozen=True)
+class _Rules:
+    exclude: tuple[tuple[str, re.Pattern], ...]
+    openers: tuple[str, ...]
+    numbering: re.Pattern
+    clause_split: re.Pattern
+    task_verbs: tuple[str, ...]
+    list_min_chars: int
+    head_strip: tuple[re.Pattern, ...]
+
+
+def _rules(codebook: dict) -> _Rules:
+    d = codebook["directives"]
+    return _Rules(
+        exclude=tuple((e["kind"], re.compile(e["pattern"])) for e in d["exclude"]),
+        openers=tuple(sorted((o["opener"] for o in d["openers"]), key=len, reverse=True)),
+        numbering=re.compile(d["numbering"]),
+        clause_split=re.compile(d["clause_separators"]),
+        task_verbs=tuple(sorted(d["task_list"]["verbs"], key=len, reverse=True)),
+        list_min_chars=int(d["task_list"]["min_chars"]),
+        head_strip=tuple(re.compile(p) for p in d["task_head"]["strip"]),
+    )
+
+
+def exclusion(text: str, codebook: dict | None = None) -> str:
+    """The kind of non-directive a sentence is (``dateline``, ``attendance``…), or ``''``."""
+    return _exclusion(text, _rules(codebook or load_codebook()))
+
+
+def _exclusion(text: str, rules: _Rules) -> str:
+    return next((kind for kind, rx in rules.exclude if rx.search(text)), "")
+
+
+def opens_with_task(text: str, codebook: dict | None = None) -> bool:
+    """Whether a sentence, after its list numbering, opens with an imperative opener (坚持, 强化…)."""
+    return _opens(text, _rules(codebook or load_codebook()))
+
+
+def _opens(text: str, rules: _Rules) -> bool:
+    return rules.numbering.sub("", text, count=1).startswith(rules.openers)
+
+
+def split_clauses(text: str, codebook: dict | None = None) -> list[tuple[int, str]]:
+    """Task clauses of a sentence as ``(offset, text)``.
+
+    Splits at the codebook's clause separators (``；``); then, inside each clause, a comma segment
+    that is a ``、``-list of at least two items each opening with a task verb (and at least
+    ``min_chars`` long) is split into its items. Offsets are into ``text``; punctuation is kept off.
+    """
+    return _split(text, _rules(codebook or load_codebook()))
+
+
+def _split(text: str, rules: _Rules) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for part in rules.clause_split.split(text):
+        if part.strip():
+            out += _split_task_list(part, pos, rules)
+        pos += len(part) + 1
+    return out or [(0, text)]
+
+
+def _split_task_list(clause: str, offset: int, rules: _Rules) -> list[tuple[int, str]]:
+    """Split one clause at the ``、`` of a task list (see :func:`split_clauses`)."""
+    segments = re.split(r"(?<=[，,])", clause)
+    pieces, pos = [], offset
+    for k, seg in enumerate(segments):
+        items = seg.rstrip("，,").split("、")
+        is_list = len(items) >= 2 and all(
+            len(it) >= rules.list_min_chars and rules.numbering.sub("", it).lstrip("要").startswith(rules.task_verbs)
+            for it in items)
+        if is_list:
+            p = pos
+            for it in items:
+                pieces.append([p, it])
+                p += len(it) + 1
+            if k + 1 < len(segments):
+                pieces.append([pos + len(seg), ""])  # the rest of the clause starts a new piece
+        elif pieces:
+            pieces[-1][1] += seg
+        else:
+            pieces.append([pos, seg])
+        pos += len(seg)
+    trim = "，,。；;！？ "
+    return [(p + len(t) - len(t.lstrip(trim)), t.strip(trim)) for p, t in pieces if t.strip(trim)]
+
+
+def task_head(text: str, markers: str = "", codebook: dict | None = None) -> str:
+    """The task a directive names: the first comma segment that carries one of its directive
+    ``markers`` (``、``-joined, as from :func:`sentence_directives`), else the first segment;
+    without the speech frame, list numbering or the subject before the modal
+    (``全县各级各部门要全力推进…`` -> ``全力推进…``)."""
+    return _head(text, markers, _rules(codebook or load_codebook()))
+
+
+def _head(text: str, markers: str, rules: _Rules) -> str:
+    body = rules.numbering.sub("", rules.head_strip[0].sub("", text, count=1), count=1)
+    segments = [s for s in re.split(r"[，,：:。]", body) if s.strip()] or [body]
+    wanted = [m for m in markers.split("、") if m]
+    found = next((s for s in segments if any(
+        has_modal_yao(s) if m == "要" else m in s for m in wanted)), segments[0])
+    for rx in rules.head_strip[1:]:
+        found = rx.sub("", found, count=1)
+    return rules.numbering.sub("", found, count=1).strip() or text
+
+
+@memoised(CODEBOOK_FILE, DIRECTIVES_FILE, SPEAKERS_FILE)
+def directives(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
+    """Every directive of every report: one row per task clause of a directive sentence.
+
+    Columns: ``directive_id`` (``doc_id:sent_id:clause_id``), ``doc_id, para_id, sent_id, clause_id,
+    start, end`` (offsets into the cleaned text), ``position`` (start / length of the text, 0–1),
+    ``speaker, role, attribution`` (from :func:`attribute_speakers`), ``strength`` and
+    ``markers`` of the clause and ``sentence_strength`` (from :func:`sentence_directives`),
+    ``basis`` (``marker`` or ``opener``: why the sentence counts), ``text`` and ``task``.
+
+    A sentence is a directive when no exclusion of the codebook matches it (datelines, attendance
+    lists, speech frames, reading out documents, thanks) and either it carries a directive marker
+    (strength >= 1) or it belongs to an attributed speech and opens with an imperative opener.
+    """
+    codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
+    rules = _rules(codebook)
+    sents = corpus.sentences
+    scored = sentence_directives(corpus)
+    speech = attribute_speakers(corpus)
+    table = (sents.merge(scored[["doc_id", "sent_id", "strength"]], on=["doc_id", "sent_id"])
+             .merge(speech[["doc_id", "sent_id", "speaker", "role", "attribution"]], on=["doc_id", "sent_id"]))
+    lengths = {d: len(t) for d, t in zip(corpus.documents["doc_id"], corpus.documents["text"])}
+    rows = []
+    for r in table.itertuples(index=False):
+        if _exclusion(r.text, rules):
+            continue
+        in_speech = isinstance(r.speaker, str) and bool(r.speaker)
+        if r.strength >= 1:
+            basis = "marker"
+        elif in_speech and _opens(r.text, rules):
+            basis = "opener"
+        else:
+            continue
+        for k, (offset, clause) in enumerate(_split(r.text, rules)):
+            start = int(r.start) + offset
+            rows.append({"directive_id": f"{r.doc_id}:{r.sent_id}:{k}", "doc_id": r.doc_id, "para_id": r.para_id,
+                         "sent_id": r.sent_id, "clause_id": k, "start": start, "end": start + len(clause),
+                         "position": start / lengths[r.doc_id], "speaker": r.speaker if in_speech else None,
+                         "role": r.role if in_speech else None, "attribution": r.attribution,
+                         "sentence_strength": int(r.strength), "basis": basis, "text": clause})
+    out = pd.DataFrame(rows, columns=[c for c in DIRECTIVE_COLUMNS if c not in ("strength", "markers", "task")])
+    if out.empty:
+        return pd.DataFrame(columns=DIRECTIVE_COLUMNS)
+    # clause strength from the shared rhetoric implementation (clauses as a sentences table)
+    units = out[["doc_id", "text"]].assign(sent_id=np.arange(len(out)))
+    clause_scores = sentence_directives(units).sort_values("sent_id")
+    out["strength"] = clause_scores["strength"].to_numpy()
+    out["markers"] = clause_scores["markers"].to_numpy()
+    out["task"] = [_head(t, m, rules) for t, m in zip(out["text"], out["markers"])]
+    return out[DIRECTIVE_COLUMNS].reset_index(drop=True)
+
+
+def directive_summary(directives_df: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """Per report: ``sentences``, ``directive_sentences``, ``directives`` (clauses), ``per_1000_chars``
+    (directives per 1,000 Han characters), ``attributed`` (share with a known speaker),
+    ``by_opener`` (sentences admitted by an imperative opener, not a marker) and ``mean_strength``.
+    Indexed by report label, in corpus order."""
+    docs = corpus.documents.set_index("doc_id")
+    rows = []
+    for doc_id in corpus.doc_ids:
+        g = directives_df[directives_df["doc_id"] == doc_id]
+        first = g[g["clause_id"] == 0]
+        rows.append({"report": docs.at[doc_id, "label"], "sentences": int(docs.at[doc_id, "n_sentences"]),
+                     "directive_sentences": len(first), "directives": len(g),
+                     "per_1000_chars": round(1000 * len(g) / docs.at[doc_id, "n_chars"], 1),
+                     "attributed": round(float(g["speaker"].notna().mean()), 2) if len(g) else np.nan,
+                     "by_opener": int((first["basis"] == "opener").sum()),
+                     "mean_strength": round(float(g["strength"].mean()), 2) if len(g) else np.nan})
+    return pd.DataFrame(rows).set_index("report")
+
+
+def excluded_sentences(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
+    """Sentences the codebook's exclusions keep out: ``doc_id, sent_id, kind, strength, text``
+    (``strength`` > 0 marks the traps: narration that carries a directive marker)."""
+    rules = _rules(codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE)))
+    scored = sentence_directives(corpus)[["doc_id", "sent_id", "strength"]]
+    table = corpus.sentences.merge(scored, on=["doc_id", "sent_id"])
+    table["kind"] = [_exclusion(t, rules) for t in table["text"]]
+    out = table[table["kind"] != ""][["doc_id", "sent_id", "kind", "strength", "text"]]
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# classification
+
+
+def _theme_hits(text: str, theme: dict) -> list[str]:
+    """Keywords and patterns of one theme found in ``text`` (its ``exclude`` words masked first)."""
+    for word in theme.get("exclude", []):
+        text = text.replace(word, "\u3000" * len(word))
+    hits = [k for k in theme["keywords"] if k in text]
+    hits += [m.group(0) for p in theme.get("patterns", []) for m in [re.search(p, text)] if m]
+    return hits
+
+
+def classify(directives_df: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Multi-label themes for each directive: the input plus ``themes`` (tuple of theme ids, codebook
+    order; empty when no theme matches), ``n_themes`` and ``evidence`` (``theme: keyword、keyword; …``).
+
+    A directive has a theme when one of the theme's keywords (substring) or patterns (regular
+    expression) occurs in its text.
+    """
+    codebook = codebook or load_codebook()
+    labels, evidence = [], []
+    for text in directives_df["text"]:
+        found = [(t["id"], _theme_hits(text, t)) for t in codebook["themes"]]
+        found = [(tid, hits) for tid, hits in found if hits]
+        labels.append(tuple(tid for tid, _ in found))
+        evidence.append("; ".join(f"{tid}: {'、'.join(dict.fromkeys(h))}" for tid, h in found))
+    out = directives_df.copy()
+    out["themes"] = pd.Series(labels, index=out.index, dtype=object)
+    out["n_themes"] = [len(x) for x in labels]
+    out["evidence"] = evidence
+    return out
+
+
+def theme_matrix(classified: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Boolean directive × theme matrix (index ``directive_id``, one column per theme id)."""
+    ids = theme_ids(codebook)
+    data = {tid: [tid in labels for labels in classified["themes"]] for tid in ids}
+    return pd.DataFrame(data, index=pd.Index(classified["directive_id"], name="directive_id"), columns=ids)
+
+
+def shares_table(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
+    """Share of directives per theme per report from classified directives (see :func:`theme_shares`)."""
+    codebook = codebook or load_codebook()
+    matrix = theme_matrix(classified, codebook)
+    matrix["doc_id"] = classified["doc_id"].to_numpy()
+    rows = []
+    for doc_id in doc_ids:
+        sub = matrix[matrix["doc_id"] == doc_id]
+        for tid in theme_ids(codebook):
+            rows.append({"doc_id": doc_id, "theme": tid, "n_directives_with_theme": int(sub[tid].sum()),
+                         "n_directives": len(sub)})
+    out = pd.DataFrame(rows)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = out["n_directives_with_theme"] / out["n_directives"].replace(0, np.nan)
+    out["ci_low"], out["ci_high"] = wilson_interval(out["n_directives_with_theme"], out["n_directives"])
+    return out
+
+
+def theme_shares(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
+    """Per report and theme: ``doc_id, theme, n_directives_with_theme, n_directives, share``, plus the
+    95% Wilson interval of the share (``ci_low, ci_high``). Reports in corpus order, themes in codebook
+    order; a theme a report never names has a row with count 0.
+    """
+    codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
+    return shares_table(classify(directives(corpus, codebook), codebook), list(corpus.doc_ids), codebook)
+
+
+def shares_wide(shares: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None) -> pd.DataFrame:
+    """Report × theme table of ``share (k/n)`` strings, rows labelled by report, columns by theme label."""
+    cell = shares.assign(cell=[f"{s:.0%} ({k}/{n})" if n else "–" for s, k, n in
+                               zip(shares["share"], shares["n_directives_with_theme"], shares["n_directives"])])
+    wide = cell.pivot(index="doc_id", columns="theme", values="cell")
+    wide = wide.loc[list(dict.fromkeys(shares["doc_id"])), theme_ids(codebook)]
+    names = theme_labels(codebook)
+    return wide.rename(index=labels, columns=names).rename_axis(index="report", columns="theme")
+
+
+def theme_examples(classified: pd.DataFrame, per_cell: int = 1, codebook: dict | None = None,
+                   max_chars: int = 90) -> pd.DataFrame:
+    """Example directives for each report × theme cell: ``doc_id, theme, directive_id, text``.
+
+    The most specific directives come first (fewest themes), then the strongest, then text order;
+    texts longer than ``max_chars`` are cut with ``…``.
+    """
+    codebook = codebook or load_codebook()
+    order = {d: i for i, d in enumerate(dict.fromkeys(classified["doc_id"]))}
+    rows = []
+    for tid in theme_ids(codebook):
+        has = classified[[tid in t for t in classified["themes"]]]
+        has = has.sort_values(["n_themes", "strength", "start"], ascending=[True, False, True], kind="stable")
+        for doc_id, g in has.groupby("doc_id", sort=False):
+            for r in g.head(per_cell).itertuples():
+                text = r.text if len(r.text) <= max_chars else r.text[: max_chars - 1] + "…"
+                rows.append({"doc_id": doc_id, "theme": tid, "directive_id": r.directive_id, "text": text})
+    out = pd.DataFrame(rows, columns=["doc_id", "theme", "directive_id", "text"])
+    out["_d"] = out["doc_id"].map(order)
+    out["_t"] = out["theme"].map({t: i for i, t in enumerate(theme_ids(codebook))})
+    return out.sort_values(["_d", "_t", "directive_id"]).drop(columns=["_d", "_t"]).reset_index(drop=True)
+
+
+def examples_in_corpus(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
+    """Each codebook example with ``found``: whether it occurs verbatim in its report's cleaned text."""
+    codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
+    texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"]))
+    rows = [{"theme": t["id"], "doc_id": ex["doc_id"], "text": ex["text"],
+             "found": ex["text"] in texts.get(ex["doc_id"], "")}
+            for t in codebook["themes"] for ex in t["examples"]]
+    return pd.DataFrame(rows, columns=["theme", "doc_id", "text", "found"])
+
+
+# --------------------------------------------------------------------------------------------
+# validation against the hand-coded sample
+
+
+def annotation_sample(directives_df: pd.DataFrame, per_report: int = 16, seed: int = 20261122) -> pd.DataFrame:
+    """A sample of directives for hand coding: ``per_report`` from each report (all if fewer), drawn
+    with a fixed seed, then alternately assigned to ``dev`` and ``heldout`` within each report in
+    random order. Columns ``directive_id, doc_id, text, split``, in text order."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for _, g in directives_df.groupby("doc_id", sort=False):
+        pick = g.iloc[rng.permutation(len(g))[:per_report]].copy()
+        pick["split"] = ["dev" if i % 2 == 0 else "heldout" for i in range(len(pick))]
+        parts.append(pick.sort_values("start"))
+    return pd.concat(parts)[["directive_id", "doc_id", "text", "split"]].reset_index(drop=True)
+
+
+def load_annotations(path: Path | None = None) -> pd.DataFrame:
+    """The hand-coded directives: ``directive_id, doc_id, text, themes`` (tuple), ``split``, ``note``."""
+    path = Path(path) if path else ANNOTATIONS_DIR / ANNOTATIONS_FILE
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df["themes"] = [tuple(t for t in s.split(";") if t) for s in df["themes"]]
+    return df
+
+
+def annotation_check(annotations: pd.DataFrame, classified: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Problems in the hand-coded sample: unknown theme ids, units no longer extracted or whose text
+    changed. Empty when the sample matches the current extraction."""
+    known = set(theme_ids(codebook))
+    current = dict(zip(classified["directive_id"], classified["text"]))
+    rows = []
+    for r in annotations.itertuples():
+        for t in r.themes:
+            if t not in known:
+                rows.append({"directive_id": r.directive_id, "problem": f"unknown theme {t}"})
+        if r.directive_id not in current:
+            rows.append({"directive_id": r.directive_id, "problem": "not an extracted directive"})
+        elif current[r.directive_id] != r.text:
+            rows.append({"directive_id": r.directive_id, "problem": "text differs from the extraction"})
+    return pd.DataFrame(rows, columns=["directive_id", "problem"])
+
+
+def evaluate(classified: pd.DataFrame, annotations: pd.DataFrame, split: str = "heldout",
+             codebook: dict | None = None) -> pd.DataFrame:
+    """Precision, recall and F1 per theme of the classifier against the hand codes of one ``split``.
+
+    Columns: ``theme, support`` (hand-coded positives), ``predicted``, ``tp, fp, fn, precision,
+    recall, f1`` and 95% Wilson intervals ``precision_low/high, recall_low/high``; a last row
+    ``micro`` pools every theme. Precision is ``nan`` when the classifier
+    never predicts the theme, recall ``nan`` when the coder never assigned it.
+    """
+    ids = theme_ids(codebook)
+    sample = annotations[annotations["split"] == split]
+    predicted = dict(zip(classified["directive_id"], classified["themes"]))
+    rows = []
+    for tid in ids + ["micro"]:
+        tp = fp = fn = 0
+        for r in sample.itertuples():
+            pred = set(predicted.get(r.directive_id, ()))
+            gold = set(r.themes)
+            for t in ids if tid == "micro" else [tid]:
+                tp += t in pred and t in gold
+                fp += t in pred and t not in gold
+                fn += t not in pred and t in gold
+        rows.append({"theme": tid, "support": tp + fn, "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn})
+    out = pd.DataFrame(rows)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["precision"] = out["tp"] / out["predicted"].replace(0, np.nan)
+        out["recall"] = out["tp"] / out["support"].replace(0, np.nan)
+        out["f1"] = 2 * out["precision"] * out["recall"] / (out["precision"] + out["recall"])
+    out["precision_low"], out["precision_high"] = wilson_interval(out["tp"], out["predicted"])
+    out["recall_low"], out["recall_high"] = wilson_interval(out["tp"], out["support"])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# data-driven cross-check: NMF topics
+
+
+def topic_stopwords(corpus: Corpus, codebook: dict | None = None) -> frozenset[str]:
+    """Tokens kept out of the topic model: the project's function and bureaucratic stopwords, the
+    codebook's ``topic_model.stopwords`` (campaign names and the like), every directive marker of
+    ``directives.yaml`` (with its compounds such as 二要), and the people and places of the metadata
+    (speakers' names, city names), which would otherwise make topics of speakers rather than tasks."""
+    codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
+    words = set(stopwords(corpus.lexicon.root, bureaucratic=True)) | set(codebook["topic_model"]["stopwords"])
+    for m in corpus.lexicon.yaml(DIRECTIVES_FILE)["markers"]:
+        words |= {m["marker"], *m.get("compounds", []), *m.get("tokens", [])}
+    for people in known_speakers(corpus).values():
+        words |= set(people)
+    for col in ("city", "label"):
+        if col in corpus.documents:
+            words |= {w for v in corpus.documents[col].dropna() for w in str(v).split() if w}
+    return frozenset(words)
+
+
+def directive_tokens(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Content tokens of a directive for TF-IDF: jieba (domain dictionary) words of two or more Han
+    characters that are not in ``exclude`` (see :func:`topic_stopwords`)."""
+    return [t for t in cut(text) if len(t) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t not in exclude]
+
+
+def nmf_topics(classified: pd.DataFrame, corpus: Corpus,
+               codebook: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """NMF over TF-IDF of the directives, with the settings of the codebook's ``topic_model`` section
+    (``n_topics, n_top_words, min_df, random_state``).
+
+    Returns ``(topics, weights)``: ``topics`` has one row per topic (``topic, top_words`` joined by
+    ``、``, ``n_directives`` whose largest weight is that topic); ``weights`` is directive × topic
+    (index ``directive_id``). The fixed ``random_state`` and ``nndsvd`` initialisation make it repeatable.
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
+    cfg = codebook["topic_model"]
+    exclude = topic_stopwords(corpus, codebook)
+    docs = [directive_tokens(t, exclude) for t in classified["text"]]
+    vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=int(cfg["min_df"]), sublinear_tf=bool(cfg["sublinear_tf"]))
+    X = vec.fit_transform(docs)
+    n_topics = int(cfg["n_topics"])
+    model = NMF(n_components=n_topics, init=cfg["init"], random_state=int(cfg["random_state"]), max_iter=int(cfg["max_iter"]))
+    W = model.fit_transform(X)
+    vocab = np.asarray(vec.get_feature_names_out())
+    names = [f"T{i + 1}" for i in range(n_topics)]
+    top = [vocab[np.argsort(-row, kind="stable")[: int(cfg["n_top_words"])]] for row in model.components_]
+    dominant = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
+    topics = pd.DataFrame({"topic": names, "top_words": ["、".join(w) for w in top],
+                           "n_directives": [int((dominant == i).sum()) for i in range(n_topics)]})
+    weights = pd.DataFrame(W, index=pd.Index(classified["directive_id"], name="directive_id"), columns=names)
+    return topics, weights
+
+
+def topic_theme_correlation(weights: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
+    """Pearson correlation of each topic's weights with each theme's 0/1 label (topic × theme)."""
+    m = matrix.loc[weights.index].astype(float)
+    out = pd.DataFrame(index=weights.columns, columns=m.columns, dtype=float)
+    for topic in weights.columns:
+        for tid in m.columns:
+            a, b = weights[topic].to_numpy(), m[tid].to_numpy()
+            out.loc[topic, tid] = np.corrcoef(a, b)[0, 1] if a.std() > 0 and b.std() > 0 else np.nan
+    return out
+
+
+def topics_beside_themes(topics: pd.DataFrame, corr: pd.DataFrame, classified: pd.DataFrame,
+                         weights: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Each topic with its top words, the codebook theme it correlates with best (and r), and the share
+    of the directives dominated by it that the codebook leaves without any theme."""
+    dominant = weights.idxmax(axis=1).where(weights.sum(axis=1) > 0)
+    untagged = pd.Series([len(t) == 0 for t in classified["themes"]], index=weights.index)
+    rows = []
+    for r in topics.itertuples():
+        c = corr.loc[r.topic].dropna()
+        best = c.idxmax() if len(c) else None
+        mine = dominant == r.topic
+        rows.append({"topic": r.topic, "top_words": r.top_words, "n_directives": r.n_directives,
+                     "closest_theme": labels.get(best, "–") if best else "–",
+                     "r": round(float(c.max()), 2) if len(c) else np.nan,
+                     "share_without_theme": round(float(untagged[mine].mean()), 3) if mine.any() else np.nan})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# comparison: the same city at two levels
+
+
+def evaluation_summary(classified: pd.DataFrame, annotations: pd.DataFrame, codebook: dict | None = None) -> str:
+    """One line each for the pooled (micro) precision and recall on the held-out half, with counts
+    and Wilson intervals, and on the dev half the codebook was tuned on (optimistic)."""
+    held = evaluate(classified, annotations, "heldout", codebook).set_index("theme").loc["micro"]
+    dev = evaluate(classified, annotations, "dev", codebook).set_index("theme").loc["micro"]
+    return (f"held-out: precision {held['tp']:.0f}/{held['predicted']:.0f} = {held['precision']:.2f} "
+            f"[{held['precision_low']:.2f}, {held['precision_high']:.2f}], "
+            f"recall {held['tp']:.0f}/{held['support']:.0f} = {held['recall']:.2f} "
+            f"[{held['recall_low']:.2f}, {held['recall_high']:.2f}]\n"
+            f"dev (tuned on, optimistic): precision {dev['precision']:.2f}, recall {dev['recall']:.2f}")
+
+
+def untagged(classified: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Directives the codebook gives no theme: ``report, text`` (reports in corpus order)."""
+    out = classified[classified["n_themes"] == 0]
+    return out.assign(report=out["doc_id"].map(labels))[["report", "text"]]
+
+
+def compare_levels(shares: pd.DataFrame, higher: str, lower: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """What the lower level repeats, drops and adds relative to the higher one, theme by theme.
+
+    Columns: ``theme, k_higher, n_higher, share_higher, k_lower, n_lower, share_lower, difference``
+    (lower − higher), ``p_fisher`` (two-sided Fisher exact test of the 2×2 counts) and ``status``:
+    ``repeats`` (named by both), ``drops`` (only the higher level), ``adds`` (only the lower level),
+    ``neither``.
+    """
+    hi = shares[shares["doc_id"] == higher].set_index("theme")
+    lo = shares[shares["doc_id"] == lower].set_index("theme")
+    rows = []
+    for tid in hi.index:
+        kh, nh = int(hi.at[tid, "n_directives_with_theme"]), int(hi.at[tid, "n_directives"])
+        kl, nl = int(lo.at[tid, "n_directives_with_theme"]), int(lo.at[tid, "n_directives"])
+        status = {(True, True): "repeats", (True, False): "drops", (False, True): "adds",
+                  (False, False): "neither"}[(kh > 0, kl > 0)]
+        p = stats.fisher_exact([[kh, nh - kh], [kl, nl - kl]])[1] if nh and nl else np.nan
+        rows.append({"theme": (labels or {}).get(tid, tid), "k_higher": kh, "n_higher": nh,
+                     "share_higher": kh / nh if nh else np.nan, "k_lower": kl, "n_lower": nl,
+                     "share_lower": kl / nl if nl else np.nan,
+                     "difference": (kl / nl if nl else np.nan) - (kh / nh if nh else np.nan),
+                     "p_fisher": p, "status": status})
+    return pd.DataFrame(rows)
+
+
+def level_vocabulary(classified: pd.DataFrame, corpus: Corpus, higher: str, lower: str, n: int = 12,
+                     codebook: dict | None = None) -> pd.DataFrame:
+    """The content words of two reports' directives (tokens as in the topic model): the ``n`` most
+    frequent words found in both (``repeats``), only in the higher report (``drops``) and only in the
+    lower one (``adds``). Columns ``status, words`` (``word×count``, by count then word)."""
+    exclude = topic_stopwords(corpus, codebook)
+    counts = {}
+    for doc_id in (higher, lower):
+        texts = classified.loc[classified["doc_id"] == doc_id, "text"]
+        words = [w for t in texts for w in directive_tokens(t, exclude)]
+        counts[doc_id] = pd.Series(words, dtype=object).value_counts()
+    hi, lo = counts[higher], counts[lower]
+    groups = {"repeats": (hi.add(lo, fill_value=0)[hi.index.intersection(lo.index)]),
+              "drops": hi[hi.index.difference(lo.index)], "adds": lo[lo.index.difference(hi.index)]}
+    rows = []
+    for status, series in groups.items():
+        ordered = sorted(series.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        rows.append({"status": status, "words": "、".join(f"{w}×{int(c)}" for w, c in ordered)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# figures
+
+
+def median_positions(classified: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None) -> pd.DataFrame:
+    """Theme × report table of ``median position (n)``: where in each report a theme's directives sit."""
+    codebook = codebook or load_codebook()
+    docs = list(dict.fromkeys(classified["doc_id"]))
+    names = theme_labels(codebook)
+    rows = {}
+    for tid in theme_ids(codebook):
+        has = classified[[tid in t for t in classified["themes"]]]
+        cells = {}
+        for d in docs:
+            pos = has.loc[has["doc_id"] == d, "position"]
+            cells[labels[d]] = f"{pos.median():.2f} ({len(pos)})" if len(pos) else "–"
+        rows[names[tid]] = cells
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("theme")
+
+
+def positions_table(classified: pd.DataFrame) -> pd.DataFrame:
+    """Long table behind the position figure: ``doc_id, directive_id, position, theme`` (``''`` = none)."""
+    rows = [{"doc_id": r.doc_id, "directive_id": r.directive_id, "position": round(r.position, 4), "theme": t}
+            for r in classified.itertuples() for t in (r.themes or ("",))]
+    return pd.DataFrame(rows, columns=["doc_id", "directive_id", "position", "theme"])

@@ -1,0 +1,105 @@
+"""Checks on raw data: the SHA-256 manifest, and a report's check before it enters the corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from analysis.loading import clean
+from analysis.loading.config import DATA_DIR, corpus_dir
+from analysis.loading.corpus import list_raw_files, read_metadata
+from analysis.loading.decode import decode, read_raw
+from analysis.loading.errors import CorpusError
+
+MANIFEST = DATA_DIR / "MANIFEST.sha256"
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(path: Path = MANIFEST) -> dict[str, str]:
+    """``relative path -> sha256`` from a ``sha256sum``-style manifest."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.strip()] = digest
+    return out
+
+
+def write_manifest(data_dir: Path | None = None) -> Path:
+    """Record the SHA-256 of every report file in ``<corpus>/raw/`` (default: the corpus in force,
+    ``$ANALYSIS_CORPUS_DIR`` or ``data/``); run after adding a report, never after editing one."""
+    data_dir = data_dir or corpus_dir()
+    lines = [f"{sha256(p)}  raw/{p.name}" for p in list_raw_files(data_dir)]
+    path = data_dir / "MANIFEST.sha256"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+#: At most this many items of each list are printed (a broken file can have thousands).
+LIST_LIMIT = 40
+#: An HTML or XML tag: ``<p>``, ``</script>``, ``<img src="…"/>``.
+TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]{0,500}?/?>")
+
+
+def _listed(items: list[str], limit: int = LIST_LIMIT) -> list[str]:
+    """The first ``limit`` items, then a line saying how many more there are."""
+    return items if len(items) <= limit else items[:limit] + [f"  … and {len(items) - limit} more"]
+
+
+def markup_line(body: str) -> str:
+    """What check-report says about HTML tags left in a cleaned body (they stay as literal text)."""
+    tags = TAG_RE.findall(body)
+    if not tags:
+        return "markup: none"
+    names = ", ".join(sorted({t.lower() for t in tags}))
+    return (f"markup: {len(tags)} HTML tag(s) in the body ({names}), kept as literal text, never interpreted; "
+            "if they are page markup, save the page as plain text before adding it")
+
+
+def check_report(path: Path, corpus: Path | None = None) -> str:
+    """What the corpus will make of a new report: encoding, script, pinyin, furniture, metadata.
+
+    Raises :class:`CorpusError` for a file the corpus would refuse (empty, binary, undecodable).
+    Returns a readable summary of what cleaning will do.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CorpusError(path, "no such file")
+    text, encoding = decode(read_raw(path), path)
+    result = clean.clean_text(text, path.name, encoding=encoding)
+    if not result.paragraphs:
+        raise CorpusError(path, "no body text left after cleaning (only furniture, captions or a title)")
+    a = result.audit
+    lines = [f"report: {path}", f"encoding: {encoding}" + ("" if encoding.startswith("utf-8") else " (will be decoded; consider saving as UTF-8)"),
+             f"script: {a.script_detected} ({a.chars_converted} characters will be converted to simplified)",
+             f"pinyin annotations: {a.annotations_removed} removed, {len(a.annotation_mismatches)} not a reading of their character",
+             f"lost characters: {len(a.repairs)} repaired, {len(a.flagged)} flagged"]
+    lines += _listed([f"  flagged: {f['context']} ({f['problem']})" for f in a.flagged])
+    lines.append(f"title: {a.title or '(none found)'}")
+    lines.append(f"dropped lines: {len(a.dropped)}")
+    lines += _listed([f"  [{d['kind']}] {d['text'][:70]}" for d in a.dropped])
+    lines += _listed([f"  [inline] {d['text']}" for d in a.inline_removed])
+    lines.append(f"paragraphs rejoined across breaks: {len(a.rejoins)}")
+    lines.append(markup_line(result.text))
+    lines.append(f"body: {len(result.paragraphs)} paragraphs, {a.chars_out} characters (from {a.chars_in})")
+    if a.byline:
+        lines.append(f"byline: {a.byline}")
+    root = corpus or corpus_dir()
+    try:
+        meta = read_metadata(root)
+    except CorpusError as e:
+        lines.append(f"metadata: cannot read ({e})")
+    else:
+        rows = meta[meta["file"] == path.name]
+        if rows.empty:
+            lines.append(f"metadata: no row for {path.name} in {root / 'metadata.csv'}: add one (columns: {', '.join(meta.columns)})")
+        else:
+            row = rows.iloc[0]
+            empty = [c for c in meta.columns if not row[c]]
+            lines.append(f"metadata: row {row['doc_id']}; empty fields: {', '.join(empty) or 'none'}")
+    return "\n".join(lines)

@@ -1,0 +1,369 @@
+"""Every figure of the notebooks: each function draws one figure from a question's tables and
+returns it, carrying the table it draws (:func:`analysis.report.plotting.with_data`); the
+notebook saves it with :func:`analysis.report.plotting.save_figure` (PNG, SVG and that CSV).
+Nothing here computes a measure: the numbers come from the question modules.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
+from scipy.cluster import hierarchy
+
+from analysis.loading.corpus import Corpus
+from analysis.measures.keyness import keyness
+from analysis.questions.compare import cluster, formula_matrix, similarity, top_key_terms
+from analysis.questions.overview import size_table
+from analysis.questions.rhetoric import WORDCLOUDS_FILE, directive_strength_shares
+from analysis.questions.themes import load_codebook, positions_table, theme_ids, theme_labels
+from analysis.questions.timeline import ORIENTATIONS, orientation, timeline_points
+from analysis.report.glossary import label as glossary_label
+from analysis.report.plotting import colors_for, stacked_shares, with_data, wordcloud_grid
+
+
+def plot_sizes(corpus: Corpus):
+    """Two panels: body length per report, and the distribution of sentence lengths."""
+    sizes = size_table(corpus)
+    colors = colors_for(corpus.doc_ids)
+    sent = corpus.sentences.assign(n=corpus.sentences["text"].str.count(r"[\u3400-\u9fff]"))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 0.6 * len(sizes) + 2.2), sharey=True)
+    y = range(len(sizes))
+    ax1.barh(y, sizes["n_chars"], color=[colors[d] for d in sizes.index])
+    for i, (n, s) in enumerate(zip(sizes["n_chars"], sizes["n_sentences"])):
+        ax1.text(n, i, f" {n:,} chars / {s} sentences", va="center", fontsize=8)
+    ax1.set_xlabel("Han characters in the cleaned body")
+    ax1.set_xlim(0, sizes["n_chars"].max() * 1.45)
+    ax1.set_title("Body length per report")
+    data = [sent.loc[sent["doc_id"] == d, "n"].to_numpy() for d in sizes.index]
+    box = ax2.boxplot(data, orientation="horizontal", positions=list(y), widths=0.5, patch_artist=True,
+                      medianprops={"color": "black"}, flierprops={"markersize": 3})
+    for patch, d in zip(box["boxes"], sizes.index):
+        patch.set_facecolor(colors[d])
+        patch.set_alpha(0.6)
+    ax1.set_yticks(list(y), sizes["label"])
+    ax1.set_ylim(len(sizes) - 0.5, -0.5)
+    ax1.grid(axis="y", visible=False)
+    ax2.grid(axis="y", visible=False)
+    ax2.set_xlabel("Han characters per sentence")
+    ax2.set_title("Sentence length")
+    fig.suptitle("How long the reports are, and how long their sentences", x=0.01, ha="left")
+    fig.tight_layout()
+    with_data(fig, sizes)
+    return fig
+
+
+#: Colours of the directive grades in figures (obligation dark to none light), in the order 3, 2, 1, 0.
+STRENGTH_COLORS = ["#D55E00", "#E69F00", "#F0E442", "#DDDDDD"]
+
+
+def plot_directive_strength(corpus: Corpus, strength: pd.DataFrame | None = None):
+    """100% bars of each report's sentences by strongest directive (see :func:`directive_strength_shares`),
+    grades named from directives.yaml's grading; each bar labelled with its number of sentences."""
+    strength = directive_strength_shares(corpus) if strength is None else strength
+    names = {3: "obligation (3)", 2: "exhortation (2)", 1: "softer (1)", 0: "no directive (0)"}
+    return stacked_shares(strength, corpus.labels, parts={f"share_strength_{g}": names[g] for g in (3, 2, 1, 0)},
+                          colors=STRENGTH_COLORS, totals=strength["n_sentences"],
+                          title="Strongest directive in each sentence")
+
+
+def wordcloud_figure(corpus: Corpus, weights: pd.DataFrame):
+    """The grid of per-report clouds for :func:`wordcloud_weights` (seed and size from wordclouds.yaml)."""
+    lex = corpus.lexicon.yaml(WORDCLOUDS_FILE)
+    by_doc = {d: dict(zip(g["term"], g["g2"])) for d, g in weights.groupby("doc_id", sort=False)}
+    return wordcloud_grid(by_doc, corpus.labels, seed=lex["random_state"], max_words=lex["max_words"],
+                          title="What is distinctive in each report: words sized by keyness (G²) against the others")
+
+
+def plot_theme_heatmap(shares: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None):
+    """Report × theme heatmap of shares, each cell annotated ``share`` and ``k/n``; returns the
+    figure with the shares table attached."""
+    codebook = codebook or load_codebook()
+    ids = theme_ids(codebook)
+    docs = list(dict.fromkeys(shares["doc_id"]))
+    share = shares.pivot(index="doc_id", columns="theme", values="share").loc[docs, ids]
+    k = shares.pivot(index="doc_id", columns="theme", values="n_directives_with_theme").loc[docs, ids]
+    n = shares.groupby("doc_id", sort=False)["n_directives"].first().loc[docs]
+    names = theme_labels(codebook, "both")
+    fig, ax = plt.subplots(figsize=(1.7 * len(docs) + 4.5, 0.42 * len(ids) + 1.8))
+    values = share.to_numpy(dtype=float).T
+    im = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(0.5, float(np.nanmax(values))), aspect="auto")
+    for j in range(len(ids)):
+        for i in range(len(docs)):
+            v = share.iat[i, j]
+            ax.text(i, j, f"{v:.0%} ({int(k.iat[i, j])}/{int(n.iloc[i])})", ha="center", va="center",
+                    fontsize=8, color="white" if v > 0.3 else "black")
+    ax.set_yticks(range(len(ids)), [names[t] for t in ids], fontsize=8)
+    ax.set_xticks(range(len(docs)), [f"{labels[d]}\nn = {int(n.loc[d])}" for d in docs], fontsize=9)
+    ax.xaxis.tick_top()
+    ax.grid(False)
+    ax.set_ylabel("Theme (codebook)")
+    ax.set_xlabel("Report (n = directives)")
+    ax.set_title("Share of each report's directives that name a theme (k/n; a directive can name several)", pad=34)
+    fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label="share of directives")
+    with_data(fig, shares.set_index(["doc_id", "theme"]).round(4))
+    return fig
+
+
+def plot_theme_positions(classified: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None):
+    """Where each theme appears in each speech: one panel per report, one row per theme (codebook
+    order, plus "no theme"), a tick per directive at its position in the report (0–1), coloured by
+    the report. Returns the figure with :func:`positions_table` attached."""
+    codebook = codebook or load_codebook()
+    ids = theme_ids(codebook)
+    names = theme_labels(codebook, "both")
+    docs = list(dict.fromkeys(classified["doc_id"]))
+    colors = colors_for(docs)
+    rows = [names[t] for t in ids] + ["no theme"]
+    fig, axes = plt.subplots(1, len(docs), figsize=(2.2 * len(docs) + 4.5, 0.32 * len(rows) + 1.6),
+                             sharey=True, squeeze=False)
+    for ax, d in zip(axes[0], docs):
+        sub = classified[classified["doc_id"] == d]
+        for j, tid in enumerate(ids):
+            pos = sub.loc[[tid in t for t in sub["themes"]], "position"]
+            ax.scatter(pos, [j] * len(pos), marker="|", s=90, linewidths=1.6, color=colors[d])
+        pos = sub.loc[[len(t) == 0 for t in sub["themes"]], "position"]
+        ax.scatter(pos, [len(ids)] * len(pos), marker="|", s=90, linewidths=1.6, color="#999999")
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax.set_title(f"{labels[d]}\nn = {len(sub)}", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_xlabel("position in report", fontsize=8)
+    axes[0][0].set_yticks(range(len(rows)), rows, fontsize=8)
+    axes[0][0].set_ylim(len(rows) - 0.5, -0.5)
+    fig.suptitle("Where each theme is named as each speech unfolds (one tick per directive; 0 = start, 1 = end)",
+                 x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
+    with_data(fig, positions_table(classified).set_index("directive_id"))
+    return fig
+
+
+def _year_float(iso: str) -> float:
+    d = date.fromisoformat(iso)
+    return d.year + (d.timetuple().tm_yday - 1) / (366 if d.year % 4 == 0 else 365)
+
+
+#: Marker per kind of point on the axis.
+MARKERS = {"meeting": "D", "past_start": "|", "achievement": "o", "past": "o", "target": ">", "event": "s"}
+
+
+def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
+    """One time axis (earliest date found to the latest target), one lane per city.
+
+    Within a lane each report has a band: its meeting (a diamond labelled with its stage) on the
+    top row, then one row per dated item it states (past starts, achievements, events, targets),
+    drawn as a bar over its interval and labelled with its surface form. Reports of the same city
+    share a lane, labelled with their admin level. The points drawn are attached.
+    """
+    pts = timeline_points(corpus) if points is None else points
+    colors = colors_for(corpus.doc_ids)
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    docs = sorted(pts["doc_id"].unique(), key=lambda d: order.get(d, len(order)))
+    lanes = list(dict.fromkeys(pts.drop_duplicates("doc_id").set_index("doc_id").loc[docs, "lane"]))
+    step = 0.32
+    bands = []   # (doc_id, items) top to bottom
+    for ln in lanes:
+        for d in docs:
+            g = pts[pts["doc_id"] == d]
+            if g["lane"].iloc[0] == ln:
+                items = g[g["what"] != "meeting"].drop_duplicates(["what", "start", "end", "surface"])
+                bands.append((d, g[g["what"] == "meeting"], items.sort_values(["start", "end"]), ln))
+    height = sum(1 + len(items) for _, _, items, _ in bands) * step + 0.6 * len(lanes)
+    fig, ax = plt.subplots(figsize=(11, 1.2 + height * 0.62))
+    y, yticks, ylabels, prev_lane = 0.0, [], [], None
+    shared = pts.drop_duplicates("doc_id")["lane"].value_counts()
+    for d, meeting, items, ln in bands:
+        if prev_lane is not None and ln != prev_lane:
+            ax.axhline(y + step * 0.3, color="grey", lw=0.6)
+            y -= 0.6
+        prev_lane = ln
+        c = colors[d]
+        row = pts[pts["doc_id"] == d].iloc[0]
+        yticks.append(y)
+        ylabels.append(row["label"] + (f"\n({row['admin_level']})" if shared[ln] > 1 else ""))
+        for m in meeting.itertuples():
+            x = _year_float(m.start)
+            ax.plot(x, y, "D", color=c, mec="black", ms=9, zorder=3)
+            ax.annotate(str(m.surface).replace("_", " "), (x, y), xytext=(8, -3), textcoords="offset points",
+                        fontsize=7, fontstyle="italic")
+        for p in items.itertuples():
+            y -= step
+            x0, x1 = _year_float(p.start), _year_float(p.end) + 1 / 365
+            ax.plot([x0, x1], [y, y], color=c, lw=4, alpha=0.45 if p.what == "event" else 0.85,
+                    solid_capstyle="butt")
+            xm = x1 if p.what == "target" else x0
+            ax.plot(xm, y, MARKERS.get(p.what, "o"), color=c, ms=10 if p.what == "past_start" else 6, mew=2,
+                    zorder=3)
+            text = p.surface if len(p.surface) <= 12 else p.surface[:11] + "…"
+            ax.annotate(text, (x1, y), xytext=(5, -3), textcoords="offset points", fontsize=6.5)
+        y -= step
+    ax.set_yticks(yticks, ylabels, fontsize=8)
+    ax.set_ylim(y, step * 1.5)
+    ax.set_xlabel("Year")
+    ax.set_title("Campaign timelines: each meeting and the past starts, achievements, events and targets it states")
+    handles = [Line2D([], [], marker=MARKERS[k], ls="", color="grey", mec="black" if k == "meeting" else "grey",
+                      label=k.replace("_", " ")) for k in ["meeting", "past_start", "achievement", "event", "target"]]
+    ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, ncols=5,
+              bbox_to_anchor=(0, -0.1 - 0.5 / max(height, 1)))
+    lo = int(np.floor(min(_year_float(s) for s in pts["start"])))
+    hi = int(np.ceil(max(_year_float(s) for s in pts["end"]))) + 1
+    ax.set_xlim(lo - 0.3, hi)
+    ax.set_xticks(range(lo, hi + 1))
+    ax.tick_params(axis="x", labelsize=8, rotation=45)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    with_data(fig, pts.reset_index(drop=True))
+    return fig
+
+
+def plot_orientation(corpus: Corpus, table: pd.DataFrame | None = None):
+    """Share of sentences about the past, present and future per report, with Wilson intervals
+    (the table drawn is attached)."""
+    t = orientation(corpus) if table is None else table
+    colors = colors_for(corpus.doc_ids)
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    width = 0.8 / max(1, len(corpus.doc_ids))
+    for i, doc_id in enumerate(corpus.doc_ids):
+        label = corpus.labels[doc_id]
+        g = t[t["doc_id"] == doc_id].set_index("orientation").loc[ORIENTATIONS]
+        x = np.arange(len(ORIENTATIONS)) + (i - (len(corpus.doc_ids) - 1) / 2) * width
+        ax.bar(x, g["share"], width, color=colors[doc_id], label=f"{label} (n={int(g['n_total'].iloc[0])})")
+        ax.errorbar(x, g["share"], yerr=[g["share"] - g["ci_low"], g["ci_high"] - g["share"]], fmt="none",
+                    ecolor="black", elinewidth=0.8, capsize=2)
+    ax.set_xticks(range(len(ORIENTATIONS)), ["past (achievements)", "present (tasks now)", "future (targets)"])
+    ax.set_ylabel("Share of the report's sentences")
+    ax.set_xlabel("Temporal orientation (a sentence can have several)")
+    ax.set_ylim(0, 1)
+    ax.set_title("Temporal orientation of each speech, with 95% Wilson intervals")
+    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    fig.tight_layout()
+    with_data(fig, t.reset_index(drop=True))
+    return fig
+
+
+def _short_label(term: str, max_chars: int) -> str:
+    """Glossary label of a term if it fits in ``max_chars``, else the term with pinyin, else the term."""
+    for full in (True, False):
+        text = glossary_label(term, gloss=full)
+        if len(text) <= max_chars:
+            return text
+    return term
+
+
+def plot_keyness(corpus: Corpus, label_chars: int = 44):
+    """One panel per report: log ratio of its top key terms (bars), with counts."""
+    top = top_key_terms(keyness(corpus), corpus.lexicon)
+    colors = colors_for(corpus.doc_ids)
+    docs = [d for d in corpus.doc_ids if d in set(top["doc_id"])]
+    ncols = 2 if len(docs) > 1 else 1
+    nrows = max(1, math.ceil(len(docs) / ncols))
+    n_top = max(1, int(top.groupby("doc_id").size().max())) if len(top) else 1
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, nrows * (0.32 * n_top + 1.1) + 0.6), squeeze=False)
+    xmax = float(top["log_ratio"].max()) * 1.35 if len(top) else 1.0
+    for ax, doc_id in zip(axes.ravel(), docs):
+        sub = top[top["doc_id"] == doc_id]
+        y = np.arange(len(sub))
+        ax.barh(y, sub["log_ratio"], color=[to_rgba(colors[doc_id], 0.4 if f else 0.95) for f in sub["low_expected"]])
+        ax.set_yticks(y, [_short_label(t, label_chars) for t in sub["term"]], fontsize=8)
+        ax.set_ylim(len(sub) - 0.5, -0.5)
+        for i, (lr, n, nr) in enumerate(zip(sub["log_ratio"], sub["count"], sub["count_rest"])):
+            ax.text(lr, i, f" {n} vs {nr}", va="center", fontsize=7)
+        ax.set_xlim(0, xmax)
+        ax.set_title(corpus.labels[doc_id], fontsize=10)
+        ax.set_xlabel("log ratio (log2 of relative frequency vs the rest)")
+        ax.grid(axis="y", visible=False)
+    for ax in axes.ravel()[len(docs):]:
+        ax.set_visible(False)
+    fig.suptitle("Distinctive vocabulary: each report's top key terms by G² (bar = log ratio; "
+                 "labels: count in report vs in the rest; pale = expected < 5)", x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
+    data = top.assign(report=top["doc_id"].map(corpus.labels))[
+        ["doc_id", "report", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "g2", "log_ratio",
+         "expected", "low_expected"]].round(4)
+    with_data(fig, data.set_index(["doc_id", "term"]))
+    return fig
+
+
+def plot_similarity(corpus: Corpus):
+    """Heatmaps of both similarity views (top) and their dendrograms (bottom)."""
+    views = {"tokens": "TF-IDF cosine on word tokens", "chars": "TF-IDF cosine on character 2–3-grams"}
+    sims = {v: similarity(corpus, v) for v in views}
+    n = len(corpus.doc_ids)
+    fig, axes = plt.subplots(2, 2, figsize=(12, 0.9 * n + 7), gridspec_kw={"height_ratios": [1.3, 1]})
+    for col, (view, title) in enumerate(views.items()):
+        sim = sims[view]
+        ax = axes[0, col]
+        off = sim.to_numpy().copy()
+        np.fill_diagonal(off, np.nan)
+        im = ax.imshow(off, cmap="Blues", vmin=0, vmax=np.nanmax(off) if n > 1 else 1)
+        ax.set_xticks(range(n), sim.columns, rotation=35, ha="right", fontsize=8)
+        ax.set_yticks(range(n), sim.index, fontsize=8)
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    ax.text(j, i, f"{sim.iat[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                            color="white" if off[i, j] > 0.7 * np.nanmax(off) else "black")
+        ax.grid(False)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("report")
+        ax.set_ylabel("report")
+        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine similarity")
+        dax = axes[1, col]
+        if n > 2:
+            hierarchy.dendrogram(cluster(sim, corpus.lexicon), labels=list(sim.index), orientation="right", ax=dax,
+                                 color_threshold=0, above_threshold_color="#444444", leaf_font_size=8)
+        dax.set_xlabel("1 − cosine (average linkage)")
+        dax.set_title(f"Clustering ({view})", fontsize=10)
+        dax.grid(axis="y", visible=False)
+    fig.suptitle("How similar the reports are: two views of the vocabulary", x=0.01, ha="left")
+    fig.tight_layout()
+    data = pd.concat({v: s for v, s in sims.items()}, names=["view", "report"])
+    with_data(fig, data)
+    return fig
+
+
+def plot_formula_matrix(corpus: Corpus, formulas: pd.DataFrame, label_chars: int = 48):
+    """Which reports share which formula: a dot matrix of the top formulas."""
+    mat = formula_matrix(corpus, formulas)
+    colors = colors_for(corpus.doc_ids)
+    fig, ax = plt.subplots(figsize=(4 + 1.3 * mat.shape[1], 0.33 * len(mat) + 2))
+    for j, d in enumerate(corpus.doc_ids):
+        col = mat[corpus.labels[d]].to_numpy()
+        ys = np.nonzero(col)[0]
+        ax.scatter(np.full(len(ys), j), ys, s=40 + 25 * np.minimum(col[ys], 6), color=colors[d], zorder=3)
+    ax.set_xticks(range(mat.shape[1]), mat.columns, rotation=30, ha="right", fontsize=9)
+    ax.set_yticks(range(len(mat)), [_short_label(t, label_chars) for t in mat.index], fontsize=8)
+    ax.set_ylim(len(mat) - 0.5, -0.5)
+    ax.set_xlim(-0.6, mat.shape[1] - 0.4)
+    ax.set_xlabel("report")
+    ax.set_ylabel("shared formula (ranked)")
+    ax.set_title("Shared formulas found in the text: which reports use which (dot size = occurrences)")
+    fig.tight_layout()
+    with_data(fig, mat)
+    return fig
+
+
+def plot_pair_overlap(corpus: Corpus, overlap: pd.DataFrame):
+    """Jaccard overlap of every pair of reports, same-city pairs highlighted."""
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(overlap) + 1.6))
+    y = np.arange(len(overlap))
+    colors = ["#D55E00" if s else "#888888" for s in overlap["same_city"]]
+    ax.barh(y, overlap["jaccard"], color=colors)
+    ax.set_yticks(y, [f"{a} – {b}" for a, b in zip(overlap["report_a"], overlap["report_b"])], fontsize=8)
+    ax.set_ylim(len(overlap) - 0.5, -0.5)
+    labels = zip(overlap["jaccard"], overlap["n_shared_shingles"], overlap["n_shared_formulas"])
+    for i, (jac, n, f) in enumerate(labels):
+        ax.text(jac, i, f" {n} shingles, {f} formulas", va="center", fontsize=7)
+    ax.set_xlim(0, max(float(overlap["jaccard"].max()), 0.01) * 1.5)
+    ax.set_xlabel("Jaccard overlap of character 4-gram shingle sets")
+    ax.set_ylabel("pair of reports")
+    ax.grid(axis="y", visible=False)
+    ax.set_title("Text overlap of every pair of reports (orange: same city, different level)")
+    fig.tight_layout()
+    with_data(fig, overlap.set_index(["report_a", "report_b"]))
+    return fig

@@ -1,0 +1,68 @@
+"""One-page profiles of each report, assembled from the questions' tables (nothing recomputed:
+each table is the memoised one the notebooks show)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.loading.corpus import Corpus
+from analysis.measures.keyness import keyness
+from analysis.questions import rhetoric, themes, timeline
+from analysis.questions.compare import top_key_terms
+
+#: Rhetoric measures shown in a profile: (column of rhetoric.profile, readable name).
+PROFILE_RHETORIC = [
+    ("directive_markers_per_1k", "directive markers per 1,000 chars"),
+    ("share_directive_sentences", "share of sentences with a directive"),
+    ("military_campaign_metaphor_per_1k", "military/campaign metaphors per 1,000 chars"),
+    ("people_centred_per_1k", "people-centred terms per 1,000 chars"),
+    ("party_ideology_per_1k", "Party/ideology terms per 1,000 chars"),
+    ("four_char_phrases_per_1k", "four-character phrases per 1,000 chars"),
+]
+
+
+PROFILE_FIELDS = ["report", "meeting date", "level", "stage", "main speaker", "top themes", "rhetoric",
+                  "distinctive terms", "dated promises"]
+
+
+def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
+    """One row per report, one column per profile field (``PROFILE_FIELDS``), as readable text.
+
+    Every number comes from the module that computes it: metadata (date, level, speaker),
+    ``timeline.meeting_stage`` (stage and its evidence), ``themes.theme_shares`` (top ``n_themes``
+    themes by share of directives, with ``k/n``), ``rhetoric.profile`` (the rates of
+    ``PROFILE_RHETORIC``), :func:`top_key_terms` (distinctive terms with counts) and
+    ``timeline.dated_promises`` (what, by when).
+    """
+    docs = corpus.documents.set_index("doc_id")
+    stage = timeline.meeting_stage(corpus).set_index("doc_id")
+    shares = themes.theme_shares(corpus)
+    theme_names = themes.theme_labels(themes.load_codebook(corpus.lexicon.path(themes.CODEBOOK_FILE)), lang="both")
+    rhet = rhetoric.profile(corpus)
+    key = top_key_terms(keyness(corpus), corpus.lexicon)
+    promises = timeline.dated_promises(corpus)
+    rows = []
+    for doc_id in corpus.doc_ids:
+        d = docs.loc[doc_id]
+        date = f"{d.get('meeting_date', '')} ({d.get('date_basis', '')})"
+        st = f"{stage.at[doc_id, 'stage']}: {stage.at[doc_id, 'evidence']}" if doc_id in stage.index else "—"
+        speaker = f"{d.get('main_speaker', '') or '—'} ({d.get('main_speaker_title', '') or 'title not stated'})"
+        sh = shares[(shares["doc_id"] == doc_id) & (shares["n_directives_with_theme"] > 0)]
+        sh = sh.sort_values(["share", "theme"], ascending=[False, True], kind="mergesort").head(n_themes)
+        top_themes = "; ".join(f"{theme_names.get(t, t)} {k}/{n}" for t, k, n in
+                               zip(sh["theme"], sh["n_directives_with_theme"], sh["n_directives"])) or "—"
+        rh = "; ".join(f"{name} {rhet.at[doc_id, col]:g}" for col, name in PROFILE_RHETORIC if col in rhet.columns)
+        kt = key[key["doc_id"] == doc_id]
+        terms = "; ".join(f"{t} ({c} vs {r} in the rest)" for t, c, r in zip(kt["term"], kt["count"], kt["count_rest"]))
+        pr = promises[promises["doc_id"] == doc_id]
+        dated = "; ".join(f"{w} → {b}" for w, b in zip(pr["what"], pr["by_when"])) or "none found"
+        rows.append(dict(zip(PROFILE_FIELDS, [corpus.labels[doc_id], date, d.get("admin_level", ""), st, speaker,
+                                              top_themes, rh, terms or "—", dated])))
+    return pd.DataFrame(rows, columns=PROFILE_FIELDS, index=pd.Index(corpus.doc_ids, name="doc_id"))
+
+
+def profile_card(table: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """One report's profile as a two-column page (field, value), headed by the report label."""
+    row = table.loc[doc_id]
+    return pd.DataFrame({"value": row.drop("report").to_numpy()},
+                        index=pd.Index(row.drop("report").index, name=row["report"]))
