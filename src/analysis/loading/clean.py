@@ -9,8 +9,10 @@ The steps, in order (each recorded in an :class:`Audit`):
 3. convert traditional to simplified script with OpenCC (``t2s``, phrase-aware), then apply the
    context fixes in ``data/lexicon/script_fixes.csv``;
 4. drop web-page furniture by the rules in ``data/lexicon/furniture.yaml`` (navigation, widgets,
-   bylines, photo captions, a summary that repeats the lead) and set the headline aside as title;
-5. rejoin paragraphs broken across page breaks;
+   bylines, publication stamps, photo captions, a summary that repeats the lead), set the headline
+   aside as title and the short lines between it and the lead (decks, kickers, captions) as
+   ``subhead``; cut datelines and credits inside paragraphs;
+5. rejoin paragraphs broken across page breaks (never a dateline: ``keep_apart`` in the rules);
 6. normalise punctuation (ASCII to full-width next to Chinese text) and whitespace.
 
 Markup is text. HTML tags inside a report (``<b>``, ``<script>…</script>``) are neither stripped
@@ -55,7 +57,8 @@ LOST_CHAR = "〓"
 SENTENCE_END = "。！？!?"
 #: A paragraph ending in one of these is complete; anything else may continue after a page break.
 PARAGRAPH_END = "。！？!?；;：:…”’」』）)》】"
-LIST_MARKER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、是要]|——|第[一二三四五六七八九十]+[，、])")
+#: Splits a summary into sentences (to find each in the body).
+_SUMMARY_SENTENCE_RE = re.compile(r"[。！？!?]")
 
 _ASCII_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_ASCII_TO_FULL)) + "]")
@@ -145,6 +148,16 @@ def _load_rules(lexicon_dir: Path, stamp: tuple) -> Rules:
     with open(lexicon_dir / "script_fixes.csv", encoding="utf-8", newline="") as f:
         fixes = list(csv.DictReader(f))
     return Rules(furniture=furniture, repairs=repairs, script_fixes=fixes)
+
+
+def threshold(furniture: dict, name: str):
+    """A value of the ``thresholds:`` section of furniture.yaml (each documented there)."""
+    return furniture["thresholds"][name]["value"]
+
+
+def list_marker_re(furniture: dict) -> re.Pattern:
+    """The ``list_markers`` pattern of furniture.yaml, compiled: a line opening a list item."""
+    return _rx(furniture["list_markers"]["pattern"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,9 +321,15 @@ def _has_sentence_punct(line: str) -> bool:
     return any(c in line for c in SENTENCE_END + "；;：:")
 
 
-def is_heading(line: str) -> bool:
-    """A heading or list item title: a list marker, or short with no sentence punctuation inside."""
-    return bool(LIST_MARKER_RE.match(line)) or (len(line) <= 30 and not _has_sentence_punct(line[:-1]))
+def is_heading(line: str, furniture: dict | None = None) -> bool:
+    """A heading or list item title: a list marker, or short with no sentence punctuation inside.
+
+    ``furniture`` is the furniture rules (default: read from the lexicon), which hold the list
+    markers and the length limit (``thresholds: heading_max_chars``).
+    """
+    fur = furniture or load_rules().furniture
+    return bool(list_marker_re(fur).match(line)) or (
+        len(line) <= threshold(fur, "heading_max_chars") and not _has_sentence_punct(line[:-1]))
 
 
 def _is_chinese(c: str) -> bool:
@@ -355,25 +374,43 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+def _rule_applies(rule: dict, line: str) -> bool:
+    """Whether ``rule`` matches ``line``: its ``pattern`` and ``requires`` are found, its ``unless``
+    is not, and the line is at most ``max_len`` characters."""
+    if "pattern" not in rule or not _rx(rule["pattern"]).search(line):
+        return False
+    if "max_len" in rule and len(line) > rule["max_len"]:
+        return False
+    if "requires" in rule and not _rx(rule["requires"]).search(line):
+        return False
+    return not ("unless" in rule and _rx(rule["unless"]).search(line))
+
+
 def _match_any(rules: list[dict], line: str) -> dict | None:
-    """The first rule whose ``pattern`` (and ``requires``, if any) is found in ``line``."""
+    """The first rule that applies to ``line`` (see :func:`_rule_applies`)."""
     for rule in rules:
-        if "pattern" in rule and _rx(rule["pattern"]).search(line):
-            if "requires" not in rule or _rx(rule["requires"]).search(line):
-                return rule
+        if _rule_applies(rule, line):
+            return rule
     return None
 
 
-BYLINE_FIELD_RE = re.compile(r"(作者|来源|发布者|来自|评论)[:：]\s*([^|｜\s]+)")
+#: A labelled byline field; the value is one run of non-space characters that is not itself a
+#: label (``作者: 信息来源: 转自本网`` has an empty author).
+BYLINE_FIELD_RE = re.compile(r"(信息来源|作者|来源|发布者|来自|评论|责任编辑|编辑|记者|通讯员)[:：]\s*"
+                             r"([^|｜\s:：]+)(?=[\s|｜]|$)")
+#: A date in one of the forms of publication stamps: ``2022-10-25``, ``2014年03月04日``, ``22.01.2015``.
+BYLINE_DATE_RE = re.compile(r"(?P<y>\d{4})(?:-|年)(?P<m>\d{1,2})(?:-|月)(?P<d>\d{1,2})日?"
+                            r"|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})")
 
 
 def parse_byline(line: str) -> dict:
-    """Date, time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``)."""
+    """Date (ISO), time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``)."""
     out = {}
-    if m := re.search(r"(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:\d{2})?", line):
-        out["date"] = m.group(1)
-        if m.group(2):
-            out["time"] = m.group(2)
+    if m := BYLINE_DATE_RE.search(line):
+        y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
+        out["date"] = f"{y}-{int(mo):02d}-{int(d):02d}"
+        if t := re.match(r"\s*(\d{1,2}:\d{2})", line[m.end():]):
+            out["time"] = t.group(1)
     out.update({k: v for k, v in BYLINE_FIELD_RE.findall(line)})
     return out
 
@@ -383,7 +420,8 @@ class _Joined:
 
     HEAD = 200
 
-    def __init__(self, first: str):
+    def __init__(self, first: str, furniture: dict):
+        self.furniture = furniture
         self.pieces = [first]
         self.length = len(first)
         self.head = first[: self.HEAD]
@@ -401,31 +439,113 @@ class _Joined:
     def is_heading(self) -> bool:
         """:func:`is_heading` of the joined text, computed from its first characters."""
         if self.length <= len(self.head) or re.fullmatch(r"第?[一二三四五六七八九十]*", self.head):
-            return is_heading("".join(self.pieces))
-        return bool(LIST_MARKER_RE.match(self.head))  # longer than 30: only a list marker makes a heading
+            return is_heading("".join(self.pieces), self.furniture)
+        # longer than the heading limit (far below HEAD): only a list marker makes a heading
+        return bool(list_marker_re(self.furniture).match(self.head))
 
     def text(self) -> str:
         return "".join(self.pieces)
 
 
-def rejoin_paragraphs(paragraphs: list[str], rejoins: list[dict]) -> list[str]:
+def keeps_apart(par: str, furniture: dict) -> bool:
+    """Whether ``par`` is a dateline or metadata line (``keep_apart`` rules), never rejoined."""
+    return _match_any(furniture.get("keep_apart", []), par) is not None
+
+
+def rejoin_paragraphs(paragraphs: list[str], rejoins: list[dict], furniture: dict | None = None) -> list[str]:
     """Join a paragraph to the next when it ends without closing punctuation and is not a heading.
 
     A page break splits a paragraph mid-sentence; each rejoin is appended to ``rejoins``.
-    ``paragraphs`` must be non-empty strings.
+    ``paragraphs`` must be non-empty strings. A paragraph that :func:`keeps_apart` (a dateline)
+    is joined neither to the next nor to the previous one.
     """
+    fur = furniture or load_rules().furniture
     joined: list[_Joined] = []
+    apart_last = False
     for par in paragraphs:
-        if joined and joined[-1].pieces[-1][-1] not in PARAGRAPH_END and not joined[-1].is_heading():
+        apart = keeps_apart(par, fur)
+        if (joined and not apart and not apart_last and joined[-1].pieces[-1][-1] not in PARAGRAPH_END
+                and not joined[-1].is_heading()):
             rejoins.append({"end": joined[-1].tail(12), "start": par[:12]})
             joined[-1].add(par)
         else:
-            joined.append(_Joined(par))
+            joined.append(_Joined(par, fur))
+        apart_last = apart
     return [j.text() for j in joined]
 
 
 def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
+
+
+def _summary_repeats_body(summary: str, joined_body: str) -> bool:
+    """Whether a summary's text, or else each of its sentences, is found in the (squashed) body."""
+    text = _squash(summary)
+    if not text:
+        return False
+    if text in joined_body:
+        return True
+    sentences = [s for s in _SUMMARY_SENTENCE_RE.split(text) if len(s) >= 2]
+    return len(sentences) > 1 and all(s in joined_body for s in sentences)
+
+
+def is_headline(line: str, furniture: dict) -> bool:
+    """Whether the first body line is the headline: not a sentence, and at most ``title_max_chars``.
+
+    Not a sentence: it does not end with closing punctuation, or it ends with a closing bracket
+    and has no sentence-final mark anywhere (``全市文明城市创建会议(在文明城市创建推进会议上讲话)``,
+    dev d15; a lead always ends with ``。``).
+    """
+    if len(line) > threshold(furniture, "title_max_chars"):
+        return False
+    if line[-1] not in PARAGRAPH_END:
+        return True
+    return line[-1] in ")）]】" and not any(c in line for c in SENTENCE_END)
+
+
+def _drop_trailing_captions(body: list, trace: list, why: dict, fur: dict) -> None:
+    """Mark a trailing run of short unpunctuated lines (a photo gallery's captions) as captions.
+
+    The length limit and the shortest run are the ``trailing_short_lines`` caption rule's.
+    """
+    rule = next((r for r in fur.get("caption", []) if "trailing_short_lines" in r), None)
+    if rule is None:
+        return
+    run = 0
+    while (run < len(body) - 1 and len(body[-1 - run][1]) <= rule["trailing_short_lines"]
+           and not _has_sentence_punct(body[-1 - run][1])):
+        run += 1
+    if run < rule.get("min_lines", 1):
+        return
+    for _ in range(run):
+        idx, line = body.pop()
+        trace[idx] = ("caption", line)
+        why[idx] = "a run of short lines without sentence punctuation after the last sentence (photo captions)"
+
+
+def _drop_front_matter(body: list, trace: list, why: dict, fur: dict) -> None:
+    """Mark the short unpunctuated lines right after the headline (decks, kickers, captions) as ``subhead``."""
+    limit = threshold(fur, "subhead_max_chars")
+    while len(body) > 1 and len(body[0][1]) <= limit and not _has_sentence_punct(body[0][1]):
+        idx, line = body.pop(0)
+        trace[idx] = ("subhead", line)
+        why[idx] = fur["thresholds"]["subhead_max_chars"]["note"]
+
+
+def _cut_inline(line: str, fur: dict, removed: list[dict]) -> str:
+    """Cut the inline furniture (datelines, credits, continuation notes) out of one body line.
+
+    Each cut is appended to ``removed`` with its rule's note (and ``kind`` when the rule has one).
+    """
+    for rule in fur.get("inline", []):
+        m = _rx(rule["pattern"]).search(line)
+        if m and m.group(0).strip():
+            entry = {"text": m.group(0).strip(), "rule": rule["note"]}
+            if "kind" in rule:
+                entry["kind"] = rule["kind"]
+            removed.append(entry)
+            line = line[: m.start()] + line[m.end() :]
+    return line.strip()
 
 
 def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: str = "utf-8") -> CleanResult:
@@ -440,13 +560,16 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
     audit.chars_converted = sum(changes.values())
     audit.conversions = dict(sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])))
     han = count_han(text) or 1
-    audit.script_detected = "traditional" if audit.chars_converted / han > 0.05 else "simplified"
+    share = threshold(fur, "traditional_share")
+    audit.script_detected = "traditional" if audit.chars_converted / han > share else "simplified"
     text, audit.script_fixes = apply_script_fixes(text, rules.script_fixes)
     converted = text
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for rule in fur.get("paragraph_break", []):
         text = _rx(rule["pattern"]).sub("\n", text)
+    for rule in fur.get("split", []):
+        text = _rx(rule["pattern"]).sub(lambda m: f"\n{m.group(0)}\n", text)
     lines = [ln.strip(" \t\u00a0\u3000") for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
 
@@ -464,7 +587,8 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
         if rule := _match_any(fur.get("line", []), line):
             drop("furniture", line, rule)
         elif rule := _match_any(fur.get("byline", []), line):
-            audit.byline = parse_byline(line)
+            for key, value in parse_byline(line).items():  # the first byline's value wins
+                audit.byline.setdefault(key, value)
             drop("byline", line, rule)
         elif rule := _match_any(fur.get("caption", []), line):
             drop("caption", line, rule)
@@ -475,23 +599,19 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
             body.append((len(trace), line))
             trace.append(("body", line))
 
-    # A trailing run of short unpunctuated lines is a photo gallery's captions.
-    max_len = next((r["trailing_short_lines"] for r in fur.get("caption", []) if "trailing_short_lines" in r), 0)
-    while len(body) > 1 and len(body[-1][1]) <= max_len and not _has_sentence_punct(body[-1][1]):
-        idx, line = body.pop()
-        trace[idx] = ("caption", line)
-        why[idx] = "a run of short lines without sentence punctuation after the last sentence (photo captions)"
+    _drop_trailing_captions(body, trace, why, fur)
 
     # The first line, if it is not a sentence, is the headline.
-    if len(body) > 1 and body[0][1][-1] not in PARAGRAPH_END and len(body[0][1]) <= 150:
+    if len(body) > 1 and is_headline(body[0][1], fur):
         idx, line = body.pop(0)
         trace[idx] = ("title", line)
         audit.title = normalise_punctuation(line)[0]
+        _drop_front_matter(body, trace, why, fur)
 
     # A summary is dropped only if its text is in the body; otherwise it stays, flagged.
     joined = _squash("".join(line for _, line in body))
     for idx, line, summary in summary_at:
-        if _squash(summary) and _squash(summary) in joined:
+        if _summary_repeats_body(summary, joined):
             why[idx] = "summary block whose text repeats the lead paragraph"
         else:
             trace[idx] = ("body", line)
@@ -501,17 +621,8 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
 
     audit.dropped = [{"kind": kind, "text": line, "rule": why[i]} for i, (kind, line) in enumerate(trace) if i in why]
 
-    # Inline furniture (datelines, reporter credits).
-    paragraphs: list[str] = []
-    for _, line in body:
-        for rule in fur.get("inline", []):
-            m = _rx(rule["pattern"]).search(line)
-            if m and m.group(0).strip():
-                audit.inline_removed.append({"text": m.group(0).strip(), "rule": rule["note"]})
-                line = line[: m.start()] + line[m.end() :]
-        paragraphs.append(line.strip())
-
-    joined_pars = rejoin_paragraphs([par for par in paragraphs if par], audit.rejoins)
+    paragraphs = [_cut_inline(line, fur, audit.inline_removed) for _, line in body]
+    joined_pars = rejoin_paragraphs([par for par in paragraphs if par], audit.rejoins, fur)
 
     final = []
     for par in joined_pars:

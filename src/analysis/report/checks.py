@@ -61,6 +61,31 @@ def markup_line(body: str) -> str:
             "if they are page markup, save the page as plain text before adding it")
 
 
+#: A kept line ending in one of these ends a sentence (or a quotation): not suspect for its length alone.
+SENTENCE_CLOSE = "。！？!?；;…”’」』"
+
+
+def suspect_lines(paragraphs: list[str], furniture: dict) -> list[tuple[str, str]]:
+    """Short body lines that look like furniture the rules missed, with the reason for each.
+
+    A line is suspect when it is at most ``suspect_max_chars`` long and does not end a sentence,
+    or at most ``suspect_stamp_max_chars`` long and matches a ``suspect`` pattern of furniture.yaml
+    (a date, a clock time, a ``label:``). List items (``list_markers``) are headings, not suspects.
+    """
+    short = clean.threshold(furniture, "suspect_max_chars")
+    stamp = clean.threshold(furniture, "suspect_stamp_max_chars")
+    markers = clean.list_marker_re(furniture)
+    out = []
+    for par in paragraphs:
+        if markers.match(par):
+            continue
+        if len(par) <= short and par[-1] not in SENTENCE_CLOSE:
+            out.append((par, "short line that ends no sentence"))
+        elif len(par) <= stamp and (rule := clean._match_any(furniture.get("suspect", []), par)):
+            out.append((par, rule["note"].split(" (")[0]))
+    return out
+
+
 def check_report(path: Path, corpus: Path | None = None) -> str:
     """What the corpus will make of a new report: encoding, script, pinyin, furniture, metadata.
 
@@ -84,6 +109,10 @@ def check_report(path: Path, corpus: Path | None = None) -> str:
     lines.append(f"dropped lines: {len(a.dropped)}")
     lines += _listed([f"  [{d['kind']}] {d['text'][:70]}" for d in a.dropped])
     lines += _listed([f"  [inline] {d['text']}" for d in a.inline_removed])
+    suspects = suspect_lines(result.paragraphs, clean.load_rules().furniture)
+    lines.append(f"short lines kept in the body that may be furniture: {len(suspects)}"
+                 + (" (add a rule to data/lexicon/furniture.yaml if they are)" if suspects else ""))
+    lines += _listed([f"  [kept] {par} ({why})" for par, why in suspects])
     lines.append(f"paragraphs rejoined across breaks: {len(a.rejoins)}")
     lines.append(markup_line(result.text))
     lines.append(f"body: {len(result.paragraphs)} paragraphs, {a.chars_out} characters (from {a.chars_in})")
