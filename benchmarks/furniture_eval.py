@@ -36,7 +36,7 @@ _SENTENCE_RE = re.compile(r"[。！？!?;；\n]")
 
 def simplify(text: str) -> str:
     """A raw string as cleaning sees it: pinyin removed, simplified script, context fixes applied."""
-    from analysis import clean
+    from analysis.loading import clean
 
     rules = clean.load_rules()
     text = clean.strip_annotations(text)[0]
@@ -100,7 +100,7 @@ def furniture_kept(raw: str, gold: dict, body: str) -> list[str]:
 
 def evaluate_report(raw: str, name: str, gold: dict) -> dict:
     """Figures for one report (counts plus the texts behind the failures)."""
-    from analysis.clean import clean_text
+    from analysis.loading.clean import clean_text
 
     result = clean_text(raw, name)
     body = squash(result.text)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import clean
-from analysis.checks import check_report, suspect_lines
-from analysis.config import PROJ_ROOT
-from analysis.clean import clean_text, load_rules, rejoin_paragraphs
+from analysis.loading import clean
+from analysis.report.checks import check_report, suspect_lines
+from analysis.loading.config import PROJ_ROOT
+from analysis.loading.clean import clean_text, load_rules, rejoin_paragraphs
 
 DEV = PROJ_ROOT.parent / "shared" / "corpus_dev"
 GOLD = Path(__file__).parent / "data" / "corpus_dev_gold"
