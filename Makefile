@@ -1,6 +1,7 @@
 # Two commands do everything (see README.md):
 #   make all    set up, rebuild data/processed, execute every notebook, write figures/, export the site
 #   make test   set up, run every test (unit tests, nbval on the stored notebooks, figure freshness, browser)
+#   make fast   the tests without browser or notebook execution;  make lint   ruff + the layers' import contract
 # Both create the virtual environment .venv on first use, from pinned requirements.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -8,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup data notebooks site test unit lab bench check-report lock clean
+.PHONY: all setup data notebooks site test unit fast lint lab bench eval check-report lock clean
 
 all: setup
 	$(BIN)/python -m analysis build
@@ -26,12 +27,24 @@ $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
 data: setup
 	$(BIN)/python -m analysis data
 
+# Everything: the fast tests, nbval on the stored notebooks, then the slow ones (browser, notebook runs).
 test: setup
 	bash .ci/install-browser.sh
-	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory fast
+	$(BIN)/python -m pytest notebooks
+	$(BIN)/python -m pytest tests -m slow
 
 unit: setup
 	$(BIN)/python -m pytest tests
+
+# The tests that need no browser and no notebook execution (under two minutes).
+fast: setup
+	$(BIN)/python -m pytest tests -m "not slow" -o addopts="-p no:cacheprovider --strict-markers"
+
+# Style (ruff) and the import contract of the layers (import-linter, contracts in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
