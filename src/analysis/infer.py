@@ -83,6 +83,17 @@ def _short(name: str) -> str:
     return name
 
 
+#: Short name of each province and prefecture, from jionlp (楚雄彝族自治州 -> 楚雄).
+_ALIASES: dict[str, str] = {}
+#: jionlp's pseudo-prefectures for county-level units directly under a province (琼海, 济源).
+PSEUDO_CITIES = ("省直辖县级行政区划", "省直辖行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位")
+
+
+def _alias(name: str) -> str:
+    gazetteer()
+    return _ALIASES.get(name) or _short(name)
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> dict:
     """jionlp's administrative divisions as ``{name: [node, ...]}``.
@@ -103,12 +114,14 @@ def gazetteer() -> dict:
 
     for prov, pv in loc.items():
         pnode = {"level": "province", "kind": "province", "province": prov, "city": None, "county": None, "town": None}
+        _ALIASES[prov] = pv["_alias"]
         add(prov, pnode)
         add(pv["_alias"], {**pnode, "alias": True})
         for city, cv in pv.items():
             if city.startswith("_"):
                 continue
             cnode = {"level": "city", "kind": "prefecture-level city", "province": prov, "city": city, "county": None, "town": None}
+            _ALIASES[city] = cv["_alias"][0]
             if city != prov:
                 add(city, cnode)
                 for a in cv["_alias"]:
@@ -139,9 +152,7 @@ def _gazetteer_matches(text: str, stop: frozenset) -> list[tuple[int, str, list[
             key = text[i : i + length]
             nodes = index.get(key)
             if nodes:
-                if key in stop:
-                    nodes = [nd for nd in nodes if not nd.get("alias")]
-                if nodes:
+                if key not in stop:
                     out.append((i, key, nodes))
                     i += length
                     break
@@ -157,7 +168,7 @@ def _gazetteer_matches(text: str, stop: frozenset) -> list[tuple[int, str, list[
 def _norm(s: str) -> str:
     """ASCII punctuation to full-width, keeping ``12:45`` and ``1,000``."""
     s = s.replace("(", "（").replace(")", "）").replace(";", "；")
-    s = re.sub(r"(?<!\d):|:(?!\d)", "：", s)
+    s = re.sub(r"(?<!\d):(?!//)|(?<=\d):(?!\d)", "：", s)
     s = re.sub(r"(?<!\d),|,(?!\d)", "，", s)
     return s
 
@@ -461,7 +472,7 @@ def find_officials(text: str, lex: dict) -> list[dict]:
             if title and not found[name]["title"]:
                 found[name]["title"] = title
             return
-        if any(name.endswith(s) for s in suffixes):
+        if any(name.endswith(s) for s in suffixes) or name in pl["name_stop"]:
             return
         found[name] = {"name": name, "title": title, "at": at}
 
@@ -561,6 +572,9 @@ def infer_people(title: str, body: str, lex: dict) -> dict:
 # reporters and outlet
 
 
+OUTLET_RX = rf"来源[：:]\s*(?P<o>[{HAN}A-Za-z]{{2,16}}?(?:网|报|台|频道|信息港|在线|办|发布)(?![{HAN}]{{0,2}}[网报])|[^\s|｜）]{{2,20}})"
+
+
 def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, source: dict | None, lex: dict) -> dict:
     pl = lex["people"]
     stop = set(pl["reporter_stop"])
@@ -586,18 +600,17 @@ def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, sourc
     outlet, basis, ev = None, "unknown", ""
     src_outlet = re.sub(r"\s*[（(].*$|\s+[a-z0-9.]+\.[a-z]{2,}.*$", "", (source or {}).get("outlet", "") or "").strip()
     for where, t in furniture:
-        if m := re.search(r"来源[：:]\s*(?P<o>[^\s|｜]{2,20})", _norm(t)):
+        if m := re.search(OUTLET_RX, _norm(t)):
             if m["o"] not in ("本站", "本网", "本站原创"):
                 outlet, basis, ev = m["o"], "text", m.group(0)
                 break
     if outlet is None:
         head = _norm(body[:300])
         m = re.search(rf"(?P<o>[{HAN}]{{2,12}}?(?:网|报|台|频道|信息港|在线|发布))(?:[{HAN}]{{0,3}}\d{{1,2}}月\d{{1,2}}日)?(?:全媒体)?(?:讯|电|消息)", head)
-        if m and not m["o"].startswith(("本报", "本网")):
+        if outlet is None and m and not m["o"].startswith(("本报", "本网")):
             outlet, basis, ev = m["o"], "text", m.group(0)
-        elif m := re.search(r"来源[：:]\s*(?P<o>[^\s|｜）]{2,20})", head):
-            if m["o"] not in ("本站", "本网", "本站原创"):
-                outlet, basis, ev = m["o"], "text", m.group(0)
+        if (m2 := re.search(OUTLET_RX, head)) and m2["o"] not in ("本站", "本网", "本站原创"):
+            outlet, basis, ev = m2["o"], "text", m2.group(0)
     if outlet is None and src_outlet:
         lead = "本报讯 + " if re.search(r"本报讯|本网讯", body[:300]) else ""
         outlet, basis, ev = src_outlet, "source", f"{lead}SOURCES.csv outlet {source.get('outlet')}"
@@ -663,7 +676,8 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
 
     def vote(text, weight, where):
         for _, key, nodes in _gazetteer_matches(text, stop):
-            wt = weight * (w["alias"] if all(n.get("alias") for n in nodes) else 1) / len(nodes)
+            short = len(key) == 2 and all(n["level"] == "county" for n in nodes)
+            wt = weight * (w["short_county"] if short else w["alias"] if all(n.get("alias") and n["level"] == "county" for n in nodes) else 1) / len(nodes)
             if all(n["level"] == "town" for n in nodes) and where != "issuing":
                 wt *= 0.5
             for n in nodes:
@@ -676,32 +690,53 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
     vote(subject, w["issuing"], "issuing")
     vote(title, w["title"], "headline")
     vote(body, w["text"], "text")
-    for _, t in furniture:
-        vote(t, w["text"], "furniture")
+    for where, t in furniture:
+        if where != "title":
+            vote(t, w["text"], "furniture")
     if source and source.get("outlet"):
         vote(source["outlet"], w["source"], "SOURCES.csv outlet")
 
     def best(prefix, *parent):
         cands = [(v, k) for k, v in votes.items() if k[0] == prefix and k[1 : 1 + len(parent)] == parent]
-        return max(cands)[1] if cands else None
+        if not cands:
+            return None
+        v, k = max(cands)
+        return k if prefix != "p" or v >= w["min_province"] else None
 
     # level of the issuing body
     level, level_ev = None, ""
     subj_matches = [nd for _, _, nodes in _gazetteer_matches(subject, stop) for nd in nodes[:1]]
+    low = ("village", "township-level management committee", "street", "township")
     for rule in pc["levels"]:
-        if rule["level"] in ("village", "township-level management committee", "street", "township") and re.search(rule["pattern"], subject):
+        if rule["level"] in low and re.search(rule["pattern"], subject):
             level, level_ev = rule["level"], f"{subject} ({rule['pattern']})"
             break
-    if level is None and subj_matches:
+    if level is None:  # a subject that opens with a level word (州2018年度…, 全市…, 市委、市政府…)
+        for rule in pc["levels"]:
+            if rule["level"] not in low and re.match(f"(?:{rule['pattern']})", subject):
+                level, level_ev = rule["level"], f"{subject} ({rule['note'].split(' (')[0]})"
+                break
+    if level == "national":  # a national body's meeting: the level of the place it addresses
+        level = None
+        probes = [title, sentence or ""]
+    else:
+        probes = [subject, title, body]
+    if level is None and subj_matches and probes[0] is subject:
         nd = max(subj_matches, key=lambda n: ["province", "city", "county", "town"].index(n["level"]))
         level = {"province": "province", "city": "prefecture-level city", "county": nd["kind"], "town": nd["kind"]}[nd["level"]]
         level_ev = f"{subject} (gazetteer: {nd['town'] or nd['county'] or nd['city'] or nd['province']})"
     if level is None:
-        for probe in (subject, title, body):
+        for probe in probes:
             for rule in pc["levels"]:
-                if re.search(rule["pattern"], probe) and rule["level"] != "national":
+                if rule["level"] not in low + ("national",) and re.search(rule["pattern"], probe):
                     level, level_ev = rule["level"], f"{probe[:40]} ({rule['note'].split(' (')[0]})"
                     break
+            if level is None and probe is not subject:
+                hits = [nd for _, _, nodes in _gazetteer_matches(probe, stop) for nd in nodes[:1] if not nd.get("alias")]
+                if hits:
+                    nd = min(hits, key=lambda n: ["province", "city", "county", "town"].index(n["level"]))
+                    level = {"province": "province", "city": "prefecture-level city", "county": nd["kind"], "town": nd["kind"]}[nd["level"]]
+                    level_ev = f"{probe[:40]} (gazetteer: highest unit named: {nd['county'] or nd['city'] or nd['province']})"
             if level:
                 break
 
@@ -719,13 +754,18 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
         level = "county-level city" if cnode and cscore >= 0.5 * pscore else "prefecture-level city"
     out = {}
     keep_county = level not in (None, "province", "prefecture-level city")
-    keep_city = level != "province" or bool(city and re.search(re.escape(_short(city[2])), sentence or ""))
-    out["province"] = field(_short(prov[1]) if prov else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(prov, [])))[:200] if prov else "", "jionlp china_location")
-    out["city"] = field(_short(city[2]) if city and keep_city else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(city, [])))[:200] if city else "", "jionlp china_location")
-    out["county"] = field(_short(county[3]) if county and keep_county else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(county, [])))[:200] if county else "", "jionlp china_location")
+    keep_city = level != "province" or bool(city and re.search(re.escape(_alias(city[2])), sentence or ""))
+    if city and city[2] in PSEUDO_CITIES and county:  # 琼海: a county-level city under the province
+        city_name, county_name = _short(county[3]), None
+    else:
+        city_name = _alias(city[2]) if city else None
+        county_name = _short(county[3]) if county else None
+    out["province"] = field(_alias(prov[1]) if prov else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(prov, [])))[:200] if prov else "", "jionlp china_location")
+    out["city"] = field(city_name if city and keep_city else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(city, [])))[:200] if city else "", "jionlp china_location")
+    out["county"] = field(county_name if county and keep_county else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(county, [])))[:200] if county else "", "jionlp china_location")
     if prov:
         named = [s for s in seen.get(prov, []) if s.split(" ")[0] in (prov[1], _short(prov[1]))]
-        src = f"text: {named[0]}" if named else f"gazetteer: {_short(city[2]) if city else ''} is in {_short(prov[1])} (the text names no province)"
+        src = f"text: {named[0]}" if named else f"gazetteer: {city_name or ''} is in {_alias(prov[1])} (the text names no province)"
         out["province_source"] = field(src, "text" if named else "gazetteer", src, "")
     else:
         out["province_source"] = field(None)
