@@ -543,6 +543,12 @@ def infer_people(title: str, body: str, lex: dict) -> dict:
         if p["name"] not in known and p["name"] in text:
             officials.append(p)
     scores, extra = score_speakers(text, officials, lex)
+    # the headline names the speaker the report centres on (陈敏在…上强调, 郭瑞民强调)
+    bonus = lex["people"]["headline_bonus"]
+    for p in officials:
+        if (m := re.search(re.escape(p["name"]) + lex["people"]["headline_cue"], title)) and scores.get(p["name"], 0) > 0:
+            scores[p["name"]] += bonus
+            extra["evidence"][p["name"]].insert(0, f"headline: {m.group(0)}")
     chair = extra["chair"] if extra else {}
     ev = extra["evidence"] if extra else {}
     titles = {p["name"]: p["title"] for p in officials}
@@ -632,6 +638,7 @@ def infer_meeting_name(title: str, sentence: str) -> dict:
         if m := re.search(pat, s):
             name = re.sub(r"^.*?(?:\d{1,2}月\d{1,2}日|上午|下午|日前|近日|昨天|昨日)(?:上午|下午)?[，]?", "", m["n"])
             name = re.sub(r"^(?:[^，]*?(?:召开|举行))", "", name).strip(" ，")
+            name = re.sub(r"^(?:我|本)[市区县州盟镇乡省]", "", name)
             if len(name) >= 3:
                 return field(name, "text", m.group(0), rule)
     if m := re.search(r"在(?P<n>[^，。]{4,60}?(?:会议|大会|会))上(?:强调|讲话|指出)", _norm(title)):
@@ -770,10 +777,30 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
     else:
         out["province_source"] = field(None)
     out["admin_level"] = field(level, "text", level_ev, "places.yaml levels")
-    out["issuing_unit"] = field(subject or None, "text", sentence[:60] if sentence else "", "subject of 召开")
+    out["issuing_unit"] = field(_issuing_unit(subject, out, level), "text", f"subject of the meeting sentence: {subject}" if subject else "", "subject of 召开")
     if town and level in ("street", "township"):
         out["issuing_unit"]["evidence"] += f" (gazetteer town: {town[4]})"
     return out
+
+
+_LEVEL_SUFFIX = {"prefecture-level city": "市", "county-level city": "市", "county": "县", "district": "区", "province": "省"}
+
+
+def _issuing_unit(subject: str, place: dict, level: str | None) -> str | None:
+    """The body that held the meeting: the subject of 召开, with 我市 and meeting names resolved."""
+    if not subject:
+        return None
+    local = place["county"]["value"] if level in ("county", "district", "county-level city") else place["city"]["value"] if level in ("prefecture-level city",) else place["province"]["value"] if level == "province" else None
+    own = f"{local}{_LEVEL_SUFFIX.get(level, '')}" if local else None
+    if re.search(r"(?:会|会议|大会)$", subject):  # 长沙县文明委2022年第三次会议… -> 长沙县文明委
+        if m := re.match(rf"[{HAN}、]*?(?:文明委|爱卫会|委员会|指挥部|领导小组|党委|政府)", subject):
+            return m.group(0)
+        return f"{own} ({subject[:12]}…召开)" if own else None
+    if re.fullmatch(r"(?:我|全)[市区县州盟镇乡省局]", subject) and own:
+        return f"{own} ({subject})"
+    if re.match(r"[市区县州省镇]委|[市区县州省]政府", subject) and local:
+        return f"{local}{subject} ({subject})"
+    return subject
 
 
 # --------------------------------------------------------------------------------------------
