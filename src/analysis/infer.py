@@ -588,7 +588,7 @@ def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, sourc
     names: list[str] = []
     evidence = []
     label_rx = "|".join(f"(?:{r['pattern']})" for r in pl["reporter_labels"])
-    name_rx = rf"[{HAN}*]{{2,3}}"
+    name_rx = rf"(?!(?:责任)?编辑|来源|作者|记者|通讯员|实习生|时间)[{HAN}*]{{2,3}}"
     for piece in pieces:
         piece = _norm(piece).replace("报道", " ").replace("摘编", " ")
         for m in re.finditer(rf"(?:{label_rx})\s*(?P<names>{name_rx}(?:\s+{name_rx})*)(?=[\s）】]|$|[^{HAN}])", piece):
