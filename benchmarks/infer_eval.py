@@ -24,8 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from analysis.clean import clean_text  # noqa: E402
-from analysis.infer import FIELDS, field, infer_metadata  # noqa: E402
+from analysis.loading.clean import clean_text  # noqa: E402
+from analysis.loading.infer import FIELDS, field, infer_metadata  # noqa: E402
 
 
 def _gold_dir() -> Path:

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import yaml
 
-from .clean import HAN
-from .config import LEXICON_DIR
+from analysis.loading.clean import HAN
+from analysis.loading.config import LEXICON_DIR
 
 LEXICON_FILES = ("dates.yaml", "people.yaml", "places.yaml", "campaigns.yaml")
 
