@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from analysis.loading import clean
-from analysis.report.checks import check_report, suspect_lines
-from analysis.loading.config import PROJ_ROOT
 from analysis.loading.clean import clean_text, load_rules, rejoin_paragraphs
+from analysis.loading.config import PROJ_ROOT
+from analysis.report.checks import check_report, suspect_lines
 
 DEV = PROJ_ROOT.parent / "shared" / "corpus_dev"
 GOLD = Path(__file__).parent / "data" / "corpus_dev_gold"

@@ -7,11 +7,8 @@ them outside the bundled five. The texts themselves are never copied here.
 
 from __future__ import annotations
 
-import ast
 import csv
 import importlib.util
-import re
-from pathlib import Path
 
 import pytest
 import yaml

@@ -137,8 +137,9 @@ LOADER_LEXICON_FILES = clean.RULE_FILES + (tokenize.DICTIONARY_FILE, tokenize.FU
 
 def lexicon_fingerprint(lexicon_dir: Path = LEXICON_DIR) -> str:
     """Hash of the lexicon files the loader reads and of its code: the cache key's second half."""
-    code = [Path(m.__file__) for m in (clean, segment, tokenize, decode_module)] + [Path(__file__)]
-    return _fingerprint_files([lexicon_dir / name for name in LOADER_LEXICON_FILES] + code)
+    code = [Path(m.__file__) for m in (clean, segment, tokenize, tokenize._segmenter, decode_module)] + [Path(__file__)]
+    files = _fingerprint_files([lexicon_dir / name for name in LOADER_LEXICON_FILES] + code)
+    return hashlib.sha256(f"{files}\0{tokenize.segmenter_key()}".encode()).hexdigest()
 
 
 def process_document(doc_id: str, path: Path, data: bytes, lexicon_dir: Path = LEXICON_DIR) -> dict:
@@ -189,7 +190,7 @@ def _load_one(job: tuple) -> dict:
 
 def _init_worker(lexicon_dir: Path) -> None:
     """Load the tokenizer, rules and OpenCC once per worker process."""
-    tokenize.get_tokenizer(lexicon_dir)
+    tokenize.get_segmenter(lexicon_dir)
     tokenize.stopwords(lexicon_dir)
     clean.load_rules(lexicon_dir)
     clean._opencc()

@@ -1,5 +1,8 @@
 """Word segmentation with jieba and the project's domain dictionary and stopword lists.
 
+The segmenter is jieba 0.42.1's algorithm, run by rjieba (jieba-rs) or by jieba itself
+(``ANALYSIS_SEGMENTER``, see :mod:`analysis.segmenter`); both give the same tokens.
+
 The dictionary (``data/lexicon/domain_dict.txt``) keeps campaign names, set formulas and every
 official, place and organisation named in the reports whole. Stopwords come in two lists: general
 function words (``stopwords_function.txt``) and generic bureaucratic words
@@ -16,6 +19,7 @@ from pathlib import Path
 import jieba
 import numpy as np
 
+from analysis.loading import segmenter as _segmenter
 from analysis.loading.config import LEXICON_DIR
 
 jieba.setLogLevel(logging.WARNING)  # keep "Loading model cost ..." out of notebook outputs
@@ -60,6 +64,34 @@ def _tokenizer(path: str, mtime: int, size: int) -> jieba.Tokenizer:
 get_tokenizer.cache_clear = _tokenizer.cache_clear  # type: ignore[attr-defined]
 
 
+def get_segmenter(lexicon_dir: Path = LEXICON_DIR, name: str | None = None):
+    """The segmenter in force (``name`` or ``$ANALYSIS_SEGMENTER``) with the domain dictionary: its
+    ``cut(text)`` is jieba's ``lcut(text, HMM=True)``. jieba itself is loaded only if needed."""
+    path = lexicon_dir / DICTIONARY_FILE
+    st = path.stat()
+    return _segmenter_for(name or _segmenter.segmenter_name(), str(lexicon_dir), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _segmenter_for(name: str, lexicon_dir: str, mtime: int, size: int):
+    lexicon = Path(lexicon_dir)
+    return _segmenter.make_segmenter(name, lexicon / DICTIONARY_FILE, lambda: get_tokenizer(lexicon))
+
+
+def segmenter_key() -> str:
+    """The segmenter in force and its packages' versions (part of the corpus cache key)."""
+    return _segmenter.segmenter_key()
+
+
+def _tokens(seg, text: str):
+    """``(word, start, end)`` of ``seg.cut(text)``, as jieba's ``tokenize``."""
+    pos = 0
+    for word in seg.cut(text):
+        end = pos + len(word)
+        yield word, pos, end
+        pos = end
+
+
 def stopwords(lexicon_dir: Path = LEXICON_DIR, bureaucratic: bool = True) -> frozenset[str]:
     """Function-word stopwords, plus the bureaucratic list unless ``bureaucratic=False``."""
     words = read_word_list(lexicon_dir / FUNCTION_STOPWORDS_FILE)
@@ -70,7 +102,7 @@ def stopwords(lexicon_dir: Path = LEXICON_DIR, bureaucratic: bool = True) -> fro
 
 def cut(text: str, lexicon_dir: Path = LEXICON_DIR) -> list[str]:
     """Segment a piece of text into tokens (punctuation included)."""
-    return get_tokenizer(lexicon_dir).lcut(text, HMM=True)
+    return get_segmenter(lexicon_dir).cut(text)
 
 
 def tokenize_sentences(sentences: list[dict], lexicon_dir: Path = LEXICON_DIR) -> list[dict]:
@@ -79,12 +111,12 @@ def tokenize_sentences(sentences: list[dict], lexicon_dir: Path = LEXICON_DIR) -
     Each row: ``sent_id, token_id, token, start, end, is_word, is_stop, is_bureaucratic``;
     whitespace tokens are left out.
     """
-    tk = get_tokenizer(lexicon_dir)
+    seg = get_segmenter(lexicon_dir)
     function = read_word_list(lexicon_dir / FUNCTION_STOPWORDS_FILE)
     bureaucratic = read_word_list(lexicon_dir / BUREAUCRATIC_STOPWORDS_FILE)
     rows = []
     for sent in sentences:
-        for word, a, b in tk.tokenize(sent["text"], HMM=True):
+        for word, a, b in _tokens(seg, sent["text"]):
             if not word.strip():
                 continue
             is_word = bool(WORD_RE.search(word))
@@ -114,11 +146,11 @@ def tokenize_document(text: str, sent_starts, sent_ends, lexicon_dir: Path = LEX
     Returns ``vocab`` (the distinct tokens), ``code`` (index into ``vocab``), ``start`` and
     ``sent_id`` per token, whitespace tokens left out, as ``int32`` arrays.
     """
-    tk = get_tokenizer(lexicon_dir)
+    seg = get_segmenter(lexicon_dir)
     vocab: dict[str, int] = {}  # each distinct token kept once, so a long report does not hold a string per token
     parts = []
     for chunk in _chunks(text):
-        words = tk.lcut(chunk, HMM=True)
+        words = seg.cut(chunk)
         add_codes(vocab, dict.fromkeys(words))
         parts.append(np.fromiter(map(vocab.__getitem__, words), dtype=np.int32, count=len(words)))
     codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
@@ -161,11 +193,11 @@ def _chunks(text: str, size: int | None = None):
 
 def _tokenize_by_sentence(text: str, sent_starts, sent_ends, lexicon_dir: Path) -> dict:
     """:func:`tokenize_document`'s result, jieba run sentence by sentence."""
-    tk = get_tokenizer(lexicon_dir)
+    seg = get_segmenter(lexicon_dir)
     vocab: dict[str, int] = {}
     codes, starts, sents = [], [], []
     for i, (a, b) in enumerate(zip(sent_starts.tolist(), sent_ends.tolist())):
-        for word, x, _ in tk.tokenize(text[a:b], HMM=True):
+        for word, x, _ in _tokens(seg, text[a:b]):
             if word.strip():
                 codes.append(vocab.setdefault(word, len(vocab)))
                 starts.append(a + x)
