@@ -52,6 +52,10 @@ lab: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_load.py
 
+# Loading measured against the hand annotation of the development corpus (prints JSON; see README).
+eval: setup
+	$(BIN)/python -m analysis evaluate ../shared/corpus_dev
+
 check-report: setup
 	$(BIN)/python -m analysis check-report $(FILE)
 

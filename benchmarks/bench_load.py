@@ -50,8 +50,12 @@ import tempfile
 from pathlib import Path
 
 #: Share of reports in each form: (script, pinyin injected, encoding).
-FORMS = ((0.25, "traditional", True, "utf-8"), (0.05, "traditional", False, "big5"),
-         (0.10, "simplified", False, "gb18030"), (0.60, "simplified", False, "utf-8"))
+FORMS = (
+    (0.25, "traditional", True, "utf-8"),
+    (0.05, "traditional", False, "big5"),
+    (0.10, "simplified", False, "gb18030"),
+    (0.60, "simplified", False, "utf-8"),
+)
 
 
 def _traditional(text: str, pinyin: bool) -> str:
@@ -96,7 +100,9 @@ def build_corpus(root: Path, n: int, seed: int) -> dict:
         (root / "raw" / name).write_bytes(data)
         key = f"{script}{'+pinyin' if pinyin else ''} {encoding}"
         forms[key] = forms.get(key, 0) + 1
-        rows.append({"doc_id": f"r{i:06d}", "file": name, "label": f"report {i}", "city": "synthetic", "meeting_date": ""})
+        rows.append(
+            {"doc_id": f"r{i:06d}", "file": name, "label": f"report {i}", "city": "synthetic", "meeting_date": ""}
+        )
     pd.DataFrame(rows).to_csv(root / "metadata.csv", index=False)
     return dict(sorted(forms.items()))
 
@@ -110,11 +116,15 @@ def _usage() -> dict:
     largest worker, and CPU seconds of this process and its workers."""
     import resource
 
-    hwm = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
-               if line.startswith("VmHWM:"))
+    hwm = next(
+        int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:")
+    )
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"peak_mb": round(hwm / 1024), "workers_peak_mb": round(kids.ru_maxrss / 1024),
-            "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}
+    return {
+        "peak_mb": round(hwm / 1024),
+        "workers_peak_mb": round(kids.ru_maxrss / 1024),
+        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+    }
 
 
 def _child(what: str, root: Path, jobs: int, cache: bool, text_file: Path | None) -> dict:
@@ -167,9 +177,14 @@ def _token_digest(corpus) -> str:
 
 
 #: cProfile functions whose cumulative time is each part of ``clean``.
-CLEAN_PARTS = {"pinyin (strip_annotations)": "strip_annotations", "debris repair": "repair_debris",
-               "OpenCC (to_simplified)": "to_simplified", "script fixes": "apply_script_fixes",
-               "furniture rules (_match_any)": "_match_any", "punctuation (normalise_punctuation)": "normalise_punctuation"}
+CLEAN_PARTS = {
+    "pinyin (strip_annotations)": "strip_annotations",
+    "debris repair": "repair_debris",
+    "OpenCC (to_simplified)": "to_simplified",
+    "script fixes": "apply_script_fixes",
+    "furniture rules (_match_any)": "_match_any",
+    "punctuation (normalise_punctuation)": "normalise_punctuation",
+}
 
 
 def _profile(root: Path) -> dict:
@@ -204,7 +219,13 @@ def _profile(root: Path) -> dict:
         t4 = time.perf_counter()
         tokenize.tokenize_document(res.text, starts, ends)
         t5 = time.perf_counter()
-        for k, a, b in (("read", t0, t1), ("decode", t1, t2), ("clean", t2, t3), ("split", t3, t4), ("tokenize", t4, t5)):
+        for k, a, b in (
+            ("read", t0, t1),
+            ("decode", t1, t2),
+            ("clean", t2, t3),
+            ("split", t3, t4),
+            ("tokenize", t4, t5),
+        ):
             stages[k] += b - a
     t = time.perf_counter()
     load_corpus(root, use_cache=False, n_jobs=1, progress=False)  # warm: what the stages add up to
@@ -224,11 +245,14 @@ def _profile(root: Path) -> dict:
     total = cum.get("clean_text", 0.0) or 1.0
     parts = {k: round(cum.get(f, 0.0) / total, 3) for k, f in CLEAN_PARTS.items()}
     parts["other (line splitting, rejoining, audit)"] = round(1 - sum(parts.values()), 3)
-    return {"segmenter": tokenize.segmenter_key(), "init_s (segmenter, rules, OpenCC, readings)": round(init, 2),
-            "whole_load_after_init_s": round(whole, 2),
-            "stages_s": {k: round(v, 2) for k, v in stages.items()},
-            "stages_share_of_whole": {k: round(v / whole, 3) for k, v in stages.items()},
-            "clean_parts_share (cProfile)": parts}
+    return {
+        "segmenter": tokenize.segmenter_key(),
+        "init_s (segmenter, rules, OpenCC, readings)": round(init, 2),
+        "whole_load_after_init_s": round(whole, 2),
+        "stages_s": {k: round(v, 2) for k, v in stages.items()},
+        "stages_share_of_whole": {k: round(v / whole, 3) for k, v in stages.items()},
+        "clean_parts_share (cProfile)": parts,
+    }
 
 
 def _spin(n: int) -> float:
@@ -261,8 +285,14 @@ def machine_speedup(n: int = 20_000_000) -> float:
     return 2 * one / two
 
 
-def _measure(what: str, root: Path, jobs: int = 1, cache: bool = False, text_file: Path | None = None,
-             segmenter: str | None = None) -> dict:
+def _measure(
+    what: str,
+    root: Path,
+    jobs: int = 1,
+    cache: bool = False,
+    text_file: Path | None = None,
+    segmenter: str | None = None,
+) -> dict:
     args = [sys.executable, __file__, "--child", what, "--root", str(root), "--jobs", str(jobs)]
     args += ["--cache"] if cache else []
     args += ["--text-file", str(text_file)] if text_file else []
@@ -282,7 +312,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None, help="build the corpus here and keep it")
     parser.add_argument("--segmenters", default="jieba,rjieba", help="segmenters to load with (ANALYSIS_SEGMENTER)")
-    parser.add_argument("--profile", action="store_true", help="add seconds per stage (decode, clean, split, tokenize, assemble)")
+    parser.add_argument(
+        "--profile", action="store_true", help="add seconds per stage (decode, clean, split, tokenize, assemble)"
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
@@ -312,7 +344,9 @@ def main(argv: list[str] | None = None) -> dict:
         for rep in range(args.repeat):
             for x in segs:
                 first = rep == 0 and x == segs[0]
-                runs[f"load_1proc[{x}]"].append(_measure("load", root, 1, text_file=text_file if first else None, segmenter=x))
+                runs[f"load_1proc[{x}]"].append(
+                    _measure("load", root, 1, text_file=text_file if first else None, segmenter=x)
+                )
             runs["jieba_alone"].append(_measure("jieba", root, text_file=text_file))
             for x in segs:
                 runs[f"segmenter_alone[{x}]"].append(_measure("segmenter", root, text_file=text_file, segmenter=x))
@@ -340,18 +374,28 @@ def main(argv: list[str] | None = None) -> dict:
                 "load_2proc_vs_jieba_alone": round(med["jieba_alone"] / med[two], 2),
                 "speedup_2proc": round(med[one] / med[two], 2),
                 "segmenter_alone_vs_jieba_alone": round(med["jieba_alone"] / med[f"segmenter_alone[{x}]"], 2),
-                "of_fastest_runs": {"load_1proc_vs_jieba_alone": round(best["jieba_alone"] / best[one], 2),
-                                    "load_2proc_vs_jieba_alone": round(best["jieba_alone"] / best[two], 2),
-                                    "speedup_2proc": round(best[one] / best[two], 2)},
+                "of_fastest_runs": {
+                    "load_1proc_vs_jieba_alone": round(best["jieba_alone"] / best[one], 2),
+                    "load_2proc_vs_jieba_alone": round(best["jieba_alone"] / best[two], 2),
+                    "speedup_2proc": round(best[one] / best[two], 2),
+                },
             }
         out = {
-            "reports": len(raw), "forms": forms, "raw_mb": round(sum(p.stat().st_size for p in raw) / 1e6, 1),
-            "cleaned_chars": chars, "tokens": runs[f"load_1proc[{segs[0]}]"][0]["tokens"], "repeat": args.repeat,
-            "cpu_count": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
+            "reports": len(raw),
+            "forms": forms,
+            "raw_mb": round(sum(p.stat().st_size for p in raw) / 1e6, 1),
+            "cleaned_chars": chars,
+            "tokens": runs[f"load_1proc[{segs[0]}]"][0]["tokens"],
+            "repeat": args.repeat,
+            "cpu_count": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 2),
             "default_segmenter": default,
-            "token_identity": {"identical": len(digests) == 1, "loads_compared": len(loads),
-                               "tokens_per_load": sorted({r["tokens"] for r in loads}),
-                               "segmenters": segs},
+            "token_identity": {
+                "identical": len(digests) == 1,
+                "loads_compared": len(loads),
+                "tokens_per_load": sorted({r["tokens"] for r in loads}),
+                "segmenters": segs,
+            },
             "seconds": {k: round(v, 2) for k, v in med.items()},
             "chars_per_s": {k: round(chars / med[k]) for k in med if not k.startswith(("cold", "cached"))},
             "segmenters": per_seg,
@@ -362,8 +406,10 @@ def main(argv: list[str] | None = None) -> dict:
                 "machine_speedup_2proc >= 1.9 (min of probes)": round(min(probes), 2),
             },
             "cached_vs_cold": round(med[f"load_1proc[{default}]"] / med["cached_reload"], 1),
-            "init_s": {k: round(statistics.median(r["init_s"] for r in runs[k]), 2)
-                       for k in ["jieba_alone"] + [f"segmenter_alone[{x}]" for x in segs]},
+            "init_s": {
+                k: round(statistics.median(r["init_s"] for r in runs[k]), 2)
+                for k in ["jieba_alone"] + [f"segmenter_alone[{x}]" for x in segs]
+            },
             "peak_mb": {k: max(r["peak_mb"] for r in v) for k, v in runs.items()},
             "workers_peak_mb_2proc": {x: max(r["workers_peak_mb"] for r in runs[f"load_2proc[{x}]"]) for x in segs},
             "runs_s": {k: [round(r["s"], 2) for r in v] for k, v in runs.items()},

@@ -210,9 +210,17 @@ def test_file_without_metadata_row_is_refused(corpus_copy):
                                     "(1 without a row: 005_new_report.txt)")
 
 
-def test_missing_metadata_file_is_refused(corpus_copy):
+def test_missing_metadata_file_means_everything_is_inferred(corpus_copy):
     (corpus_copy / "metadata.csv").unlink()
-    assert refusal(corpus_copy) == f"{corpus_copy.resolve() / 'metadata.csv'}: metadata file not found (one row per report is required)"
+    corpus = load_corpus(corpus_copy, use_cache=False)
+    assert corpus.doc_ids == ["000_796734f808b55ccb", "001_1a2db557b43a5ede", "002_cca4f870a13f1f38",
+                              "003_af7422f4b14b8af1", "004_e77f2d2c435428d4"]
+    assert set(corpus.inferred["status"]) <= {"inferred", "unknown"}
+
+
+def test_empty_raw_folder_without_metadata_is_refused(tmp_path):
+    (tmp_path / "raw").mkdir()
+    assert refusal(tmp_path) == f"{(tmp_path / 'raw').resolve()}: raw/ holds no report files"
 
 
 # --- the command line -----------------------------------------------------------------------

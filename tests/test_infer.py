@@ -8,7 +8,6 @@ them outside the bundled five. The texts themselves are never copied here.
 from __future__ import annotations
 
 import csv
-import importlib.util
 
 import pytest
 import yaml
@@ -283,9 +282,8 @@ def test_bundled_reports_reproduce_metadata():
 def _dev_eval():
     if not (DEV / "raw").is_dir():
         pytest.skip(f"development corpus not found at {DEV} (../shared/corpus_dev relative to the repository root)")
-    spec = importlib.util.spec_from_file_location("infer_eval", PROJ_ROOT / "benchmarks" / "infer_eval.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    from analysis.report import evaluate_metadata as mod
+
     gold = mod._gold_dir()
     if not any(gold.glob("d*.yaml")):
         pytest.skip(f"no hand annotations (dNN_*.yaml) in {gold}")

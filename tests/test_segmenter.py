@@ -13,8 +13,7 @@ import itertools
 import numpy as np
 import pytest
 
-from analysis.loading import segmenter
-from analysis.loading import clean
+from analysis.loading import clean, segmenter
 from analysis.loading.config import LEXICON_DIR, PROJ_ROOT
 from analysis.loading.corpus import lexicon_fingerprint
 from analysis.loading.decode import decode

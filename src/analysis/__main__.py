@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {build,data,check-report,manifest}``.
+"""Command line: ``python -m analysis {build,data,check-report,manifest,evaluate}``.
 
 Bad input ends with a one-line message naming the file and the problem (exit code 2), never a
 traceback.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.loading.errors import CorpusError
+from analysis.loading.errors import AnalysisError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("file", type=Path)
     c.add_argument("--corpus", type=Path, default=None, help="corpus folder whose metadata.csv to check against")
     sub.add_parser("manifest", help="rewrite <corpus>/MANIFEST.sha256 from <corpus>/raw/ (the corpus in force)")
+    e = sub.add_parser("evaluate", help="compare the loader's output on a corpus folder with a hand annotation")
+    e.add_argument("corpus", type=Path)
+    e.add_argument("--gold", type=Path, default=None, help="folder of dNN_*.yaml annotations (default: tests/data/corpus_dev_gold)")
+    e.add_argument("--details", action="store_true", help="also list every miss per report")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -41,11 +45,22 @@ def main(argv: list[str] | None = None) -> int:
             from analysis.report.checks import check_report
 
             print(check_report(args.file, args.corpus))
+        elif args.command == "evaluate":
+            import json
+
+            from analysis.report.evaluate import DEFAULT_GOLD, evaluate
+
+            out = evaluate(args.corpus, args.gold or DEFAULT_GOLD)
+            if not args.details:
+                out["cleaning"].pop("details", None)
+                out["cleaning"].pop("reports", None)
+                out["metadata"].pop("misses", None)
+            print(json.dumps(out, ensure_ascii=False, indent=1))
         elif args.command == "manifest":
             from analysis.report.checks import write_manifest
 
             print(write_manifest())
-    except CorpusError as e:
+    except AnalysisError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

@@ -24,6 +24,7 @@ How it scales:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections import Counter
@@ -35,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.loading import clean, segment, tokenize
+from analysis.loading import clean, infer, names, segment, tokenize
 from analysis.loading import decode as decode_module
 from analysis.loading.cache import (
     CORPUS_CACHE_PREFIX,
@@ -63,11 +64,15 @@ PARALLEL_THRESHOLD = 40
 # metadata and files
 
 
-def read_metadata(root: Path) -> pd.DataFrame:
-    """Read and validate ``metadata.csv``: required columns, unique ids and files, ISO dates."""
+def read_metadata(root: Path) -> pd.DataFrame | None:
+    """Read and validate ``metadata.csv``: required columns, unique ids and files, ISO dates.
+
+    ``None`` when the folder has no metadata file: then every field is inferred from the text
+    (:mod:`analysis.loading.infer`) and each report's id comes from its file name.
+    """
     path = root / "metadata.csv"
     if not path.is_file():
-        raise CorpusError(path, "metadata file not found (one row per report is required)")
+        return None
     try:
         meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -132,18 +137,60 @@ def match_files(meta: pd.DataFrame, files: list[Path], root: Path) -> None:
 
 #: Lexicon files the loader reads; only these (and the loader's code) key the cache.
 LOADER_LEXICON_FILES = clean.RULE_FILES + (tokenize.DICTIONARY_FILE, tokenize.FUNCTION_STOPWORDS_FILE,
-                                           tokenize.BUREAUCRATIC_STOPWORDS_FILE)
+                                           tokenize.BUREAUCRATIC_STOPWORDS_FILE) + infer.LEXICON_FILES
 
 
 def lexicon_fingerprint(lexicon_dir: Path = LEXICON_DIR) -> str:
     """Hash of the lexicon files the loader reads and of its code: the cache key's second half."""
-    code = [Path(m.__file__) for m in (clean, segment, tokenize, tokenize._segmenter, decode_module)] + [Path(__file__)]
+    code = [Path(m.__file__) for m in (clean, segment, tokenize, tokenize._segmenter, decode_module, infer, names)]
+    code.append(Path(__file__))
     files = _fingerprint_files([lexicon_dir / name for name in LOADER_LEXICON_FILES] + code)
     return hashlib.sha256(f"{files}\0{tokenize.segmenter_key()}".encode()).hexdigest()
 
 
-def process_document(doc_id: str, path: Path, data: bytes, lexicon_dir: Path = LEXICON_DIR) -> dict:
-    """Decode, clean, split and tokenize one report. Returns plain, compact data (picklable).
+
+#: Metadata fields the text can give; where metadata.csv lacks a column, the inferred value fills it.
+INFERRED_COLUMNS = tuple(f for f in infer.FIELDS if f != "officials")
+
+
+def read_sources(root: Path) -> dict[str, dict]:
+    """``file -> row`` of the folder's ``SOURCES.csv`` (where each report came from), if there is one."""
+    path = root / "SOURCES.csv"
+    if not path.is_file():
+        return {}
+    try:
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise CorpusError(path, f"SOURCES.csv cannot be read as UTF-8 CSV ({e})") from None
+    if "file" not in rows.columns:
+        raise CorpusError(path, "SOURCES.csv has no 'file' column (one row per report file)")
+    return {r["file"]: r for r in rows.to_dict("records")}
+
+
+def doc_id_from_file(name: str) -> str:
+    """A valid report id from a file name: its stem, lower-cased, other characters as ``_``."""
+    stem = re.sub(r"[^a-z0-9_\-]+", "_", Path(name).stem.lower()).strip("_-")
+    return stem if stem and DOC_ID_RE.match(stem) else f"r_{hashlib.sha256(name.encode()).hexdigest()[:10]}"
+
+
+def metadata_from_files(files: list[Path], root: Path) -> pd.DataFrame:
+    """The metadata of a folder without ``metadata.csv``: one row per file (``doc_id``, ``file``);
+    every other field is inferred from the text when the reports are loaded."""
+    if not files:
+        raise CorpusError(root / "raw", "raw/ holds no report files")
+    ids, seen = [], {}
+    for p in files:
+        base = doc_id_from_file(p.name)
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}_{seen[base]}")
+    return pd.DataFrame({"doc_id": ids, "file": [p.name for p in files]})
+
+def process_document(doc_id: str, path: Path, data: bytes, lexicon_dir: Path = LEXICON_DIR,
+                     source: dict | None = None) -> dict:
+    """Decode, clean, split, infer metadata and tokenize one report. Returns plain, compact data
+    (picklable). ``source`` is the report's row of the folder's ``SOURCES.csv``, if any.
+
+    The officials' names the inference finds become single tokens (:mod:`analysis.loading.names`).
 
     Sentences and tokens come as ``int32`` arrays: sentence ``para``/``start``/``end``, token
     ``code`` (into the report's ``vocab``)/``start``/``sent_id``; texts are slices of ``text``.
@@ -155,12 +202,19 @@ def process_document(doc_id: str, path: Path, data: bytes, lexicon_dir: Path = L
         raise CorpusError(path, "no body text left after cleaning (only furniture, captions or a title)")
     body = result.text
     paras, starts, ends = segment.sentence_bounds(body)
+    audit = result.audit.to_dict()
+    inferred = infer.infer_metadata(result.title, body, audit, source, lexicon_dir)
     tokens = tokenize.tokenize_document(body, starts, ends, lexicon_dir)
+    found = names.plausible_names([o["name"] for o in inferred["officials"]["value"] or []], lexicon_dir)
+    tokens, joined = names.join_names(body, tokens, found)
+    if joined:
+        audit["names_joined"] = joined
     return {
         "doc_id": doc_id,
         "title": result.title,
         "text": body,
-        "audit": result.audit.to_dict(),
+        "audit": audit,
+        "inferred": inferred,
         "sha256": hashlib.sha256(data).hexdigest(),
         "n_chars": clean.count_han(body),
         "sent_para": np.array(paras, dtype=np.int32),
@@ -175,12 +229,12 @@ def process_document(doc_id: str, path: Path, data: bytes, lexicon_dir: Path = L
 
 def _load_one(job: tuple) -> dict:
     """Process one report (or load it from its cache file); a CorpusError is returned, not raised."""
-    doc_id, path, sha, lexicon_dir, key, cache = job
+    doc_id, path, sha, lexicon_dir, key, cache, source = job
     try:
         data = read_raw(path)
         if hashlib.sha256(data).hexdigest() != sha:
             raise CorpusError(path, "file changed while the corpus was loading; load again")
-        out = process_document(doc_id, path, data, lexicon_dir)
+        out = process_document(doc_id, path, data, lexicon_dir, source)
     except CorpusError as e:
         return {"error": (e.path, e.problem)}
     if cache:
@@ -216,6 +270,7 @@ class Corpus:
     lexicon: Lexicon = field(default_factory=Lexicon, repr=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     computed: Counter = field(default_factory=Counter, repr=False, compare=False)
+    inferred: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INFERRED_TABLE_COLUMNS), repr=False)
 
     @property
     def doc_ids(self) -> list[str]:
@@ -258,17 +313,23 @@ def load_corpus(path: str | Path | None = None, *, lexicon_dir: Lexicon | Path |
     root = Path(path).resolve() if path else corpus_dir()
     meta = read_metadata(root)
     files = list_raw_files(root)
-    match_files(meta, files, root)
+    if meta is None:
+        meta = metadata_from_files(files, root)
+    else:
+        match_files(meta, files, root)
+    sources = read_sources(root)
     lexicon = as_lexicon(lexicon_dir)
     lexicon_dir = lexicon.root
     lexicon_key = lexicon_fingerprint(lexicon_dir)
     raw = root / "raw"
-    docs = []  # (doc_id, path, sha256 of the bytes, cache key)
+    docs = []  # (doc_id, path, sha256 of the bytes, cache key, SOURCES.csv row)
     corpus_hash = hashlib.sha256(lexicon_key.encode())
     for doc_id, name in zip(meta["doc_id"], meta["file"]):
         sha = hashlib.sha256(read_raw(raw / name)).hexdigest()
-        key = hashlib.sha256(f"{sha}\0{name}\0{lexicon_key}".encode()).hexdigest()[:20]
-        docs.append((doc_id, raw / name, sha, key))
+        source = sources.get(name)
+        src_key = json.dumps(source, ensure_ascii=False, sort_keys=True) if source else ""
+        key = hashlib.sha256(f"{sha}\0{name}\0{lexicon_key}\0{src_key}".encode()).hexdigest()[:20]
+        docs.append((doc_id, raw / name, sha, key, source))
         corpus_hash.update(f"{doc_id}\0{key}\n".encode())
     cache = _writable_cache(root) if use_cache else None
     corpus_file = cache / f"{CORPUS_CACHE_PREFIX}{corpus_hash.hexdigest()[:20]}.pkl" if cache else None
@@ -288,8 +349,8 @@ def _build_tables(docs: list[tuple], lexicon_dir: Path, cache: Path | None, n_jo
     """Process (or read from the per-report cache) every report, in order, into one set of columns."""
     from tqdm import tqdm
 
-    jobs = [(d, p, sha, lexicon_dir, k, cache) for d, p, sha, k in docs]
-    hits = [cache is not None and _doc_cache_file(cache, d, k).is_file() for d, _, _, k in docs]
+    jobs = [(d, p, sha, lexicon_dir, k, cache, src) for d, p, sha, k, src in docs]
+    hits = [cache is not None and _doc_cache_file(cache, d, k).is_file() for d, _, _, k, _ in docs]
     todo = [job for job, hit in zip(jobs, hits) if not hit]
     n_jobs = max(1, min(n_jobs or (_default_jobs() if len(todo) > PARALLEL_THRESHOLD else 1), len(todo)))
     progress = len(docs) > 200 if progress is None else progress
@@ -323,7 +384,8 @@ class _Assembler:
     """
 
     def __init__(self):
-        self.docs: dict[str, list] = {k: [] for k in ("doc_id", "title", "text", "sha256", "n_chars", "audit")}
+        self.docs: dict[str, list] = {k: [] for k in ("doc_id", "title", "text", "sha256", "n_chars", "audit",
+                                                      "inferred")}
         self.vocab: dict[str, int] = {}
         self.sent: dict[str, list] = {k: [] for k in ("para", "start", "end")}
         self.tok: dict[str, list] = {k: [] for k in ("code", "start", "sent")}
@@ -385,13 +447,18 @@ def _frames(root: Path, meta: pd.DataFrame, tables: dict, lexicon: Lexicon) -> C
         pos += n
 
     rows = []
+    inferred_rows = []
     for i, row in enumerate(meta.to_dict("records")):
         audit, text = d["audit"][i], d["text"][i]
+        row, found = _fill_from_text(row, d["inferred"][i], set(meta.columns))
+        inferred_rows += found
         rows.append({**row, "title": d["title"][i], "text": text, "n_chars": d["n_chars"][i],
                      "n_paragraphs": text.count("\n") + 1, "n_sentences": int(tables["n_sent"][i]),
                      "n_tokens": int(n_words[i]), "encoding": audit["encoding"],
                      "script_detected": audit["script_detected"], "sha256": d["sha256"][i]})
     documents = pd.DataFrame(rows)
+    if "label" not in meta.columns:
+        documents["label"] = _labels(documents)
     sentences = pd.DataFrame({
         "doc_id": _str_column(np.repeat(doc_ids, tables["n_sent"])),
         "para_id": tables["sent_para"].astype(np.int64),
@@ -412,4 +479,77 @@ def _frames(root: Path, meta: pd.DataFrame, tables: dict, lexicon: Lexicon) -> C
         "is_bureaucratic": flags["is_bureaucratic"][code],
     })
     audits = dict(zip(d["doc_id"], d["audit"]))
-    return Corpus(root=root, documents=documents, sentences=sentences, tokens=tokens, audits=audits, lexicon=lexicon)
+    inferred = pd.DataFrame(inferred_rows, columns=INFERRED_TABLE_COLUMNS)
+    return Corpus(root=root, documents=documents, sentences=sentences, tokens=tokens, audits=audits, lexicon=lexicon,
+                  inferred=inferred)
+
+
+#: Columns of ``corpus.inferred``: one row per report and field the text was read for.
+INFERRED_TABLE_COLUMNS = ["doc_id", "field", "inferred", "basis", "evidence", "rule", "metadata", "status"]
+
+
+def _same(name: str, a: str, b: str) -> bool:
+    """Whether an inferred value and a metadata value of field ``name`` say the same: spacing,
+    full-width brackets and a place's suffix aside; a date at the precision the text gives; lists
+    (campaigns, speakers, reporters) as sets of names; evidence notes in brackets (``信阳市 (我市…召开)``)
+    and the reasoning after ``province_source``'s ``text:``/``gazetteer:`` not compared."""
+    def norm(x: str) -> str:
+        x = re.sub(r"\s+", "", str(x)).replace("（", "(").replace("）", ")")
+        return re.sub(r"(省|市|县|区|自治区)$", "", x)
+
+    def names(x: str) -> set[str]:
+        x = re.sub(r"[(（][^)）]*[)）]", "", x)
+        return {p.strip() for p in re.split(r"[;；、]", x) if p.strip()}
+
+    if name == "province_source":
+        return a.split(":")[0].strip() == b.split(":")[0].strip()
+    if name in ("campaigns", "other_speakers", "author"):
+        return names(a) == names(b)
+    if name == "issuing_unit":
+        a, b = re.split(r"\s*[(（]", a)[0], re.split(r"\s*[(（]", b)[0]
+    a, b = norm(a), norm(b)
+    return a == b or (bool(re.fullmatch(r"\d{4}(-\d{2})?", a)) and b.startswith(a))
+
+
+def _fill_from_text(row: dict, inferred: dict, columns: set[str]) -> tuple[dict, list[dict]]:
+    """The document row with inferred values in the columns metadata.csv lacks, and one comparison
+    row per field: ``inferred`` (filled from the text), ``agrees``/``differs`` (metadata.csv has a value;
+    it wins), ``metadata only`` or ``unknown`` (neither)."""
+    row, found = dict(row), []
+    for name in INFERRED_COLUMNS:
+        f = inferred.get(name) or {}
+        value = f.get("value")
+        value = "" if value is None else str(value)
+        given = str(row.get(name, "") or "").strip()
+        if name not in columns:
+            row[name] = value
+            status = "inferred" if value else "unknown"
+            if name == "meeting_date":
+                row["date_basis"], row["date_evidence"] = f.get("basis", "unknown"), f.get("evidence", "")
+        elif given and value:
+            status = "agrees" if _same(name, value, given) else "differs"
+        elif given:
+            status = "metadata only"
+        else:
+            status = "text only" if value else "unknown"
+        found.append({"doc_id": row["doc_id"], "field": name, "inferred": value, "basis": f.get("basis", "unknown"),
+                      "evidence": f.get("evidence", ""), "rule": f.get("rule", ""),
+                      "metadata": given if name in columns else None, "status": status})
+    return row, found
+
+
+def _labels(documents: pd.DataFrame) -> list[str]:
+    """Figure labels for reports without a metadata label: ``郑州 Zhengzhou`` from the place the text
+    names (the county or district for a county-level body), the report id where none is found;
+    a label shared by several reports gets the report id added."""
+    from pypinyin import lazy_pinyin
+
+    county_levels = {"county", "county-level city", "district", "township", "street", "village",
+                     "township-level management committee"}
+    out = []
+    for r in documents.to_dict("records"):
+        place = (r.get("county") if r.get("admin_level") in county_levels else "") or r.get("city") or \
+            r.get("county") or r.get("province") or ""
+        out.append(f"{place} {''.join(lazy_pinyin(place)).title()}" if place else r["doc_id"])
+    counts = pd.Series(out).value_counts()
+    return [f"{lab} ({r['doc_id']})" if counts[lab] > 1 else lab for lab, r in zip(out, documents.to_dict("records"))]

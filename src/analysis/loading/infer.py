@@ -40,10 +40,24 @@ LEXICON_FILES = ("dates.yaml", "people.yaml", "places.yaml", "campaigns.yaml")
 
 #: Fields returned by :func:`infer_metadata`, in metadata.csv's order where they exist there.
 FIELDS = (
-    "province", "city", "county", "province_source", "issuing_unit", "admin_level",
-    "meeting_date", "publication_date", "meeting_name", "campaigns",
-    "main_speaker", "main_speaker_title", "chair", "chair_title", "other_speakers",
-    "source_outlet", "author", "officials",
+    "province",
+    "city",
+    "county",
+    "province_source",
+    "issuing_unit",
+    "admin_level",
+    "meeting_date",
+    "publication_date",
+    "meeting_name",
+    "campaigns",
+    "main_speaker",
+    "main_speaker_title",
+    "chair",
+    "chair_title",
+    "other_speakers",
+    "source_outlet",
+    "author",
+    "officials",
 )
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -52,7 +66,12 @@ _SENT_END = "。！？"
 
 def field(value=None, basis: str = "unknown", evidence: str = "", rule: str = "") -> dict:
     """One inferred field."""
-    return {"value": value, "basis": basis if value not in (None, "", []) else "unknown", "evidence": evidence, "rule": rule}
+    return {
+        "value": value,
+        "basis": basis if value not in (None, "", []) else "unknown",
+        "evidence": evidence,
+        "rule": rule,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,7 +96,20 @@ def load_lexicon(lexicon_dir=LEXICON_DIR) -> dict:
 
 def _short(name: str) -> str:
     """A place name without its suffix where it stands alone (荥阳市 -> 荥阳, 市中区 -> 市中)."""
-    for suf in ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", "盟", "地区", "县", "区", "旗"):
+    for suf in (
+        "特别行政区",
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "自治区",
+        "省",
+        "市",
+        "盟",
+        "地区",
+        "县",
+        "区",
+        "旗",
+    ):
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             return name[: -len(suf)]
     return name
@@ -103,7 +135,11 @@ def gazetteer() -> dict:
     ``city``, ``county``, ``town`` (full names) and ``alias`` (whether the key is an alias).
     Full names are keys for every level; aliases (萍乡, 荥阳) for provinces, cities and counties.
     """
-    import jionlp
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        import jionlp
 
     loc = jionlp.china_location_loader(detail=True)
     index: dict[str, list[dict]] = {}
@@ -120,7 +156,14 @@ def gazetteer() -> dict:
         for city, cv in pv.items():
             if city.startswith("_"):
                 continue
-            cnode = {"level": "city", "kind": "prefecture-level city", "province": prov, "city": city, "county": None, "town": None}
+            cnode = {
+                "level": "city",
+                "kind": "prefecture-level city",
+                "province": prov,
+                "city": city,
+                "county": None,
+                "town": None,
+            }
             _ALIASES[city] = cv["_alias"][0]
             if city != prov:
                 add(city, cnode)
@@ -130,8 +173,17 @@ def gazetteer() -> dict:
             for county, kv in cv.items():
                 if county.startswith("_"):
                     continue
-                kind = "district" if county.endswith("区") else "county-level city" if county.endswith("市") else "county"
-                knode = {"level": "county", "kind": kind, "province": prov, "city": city, "county": county, "town": None}
+                kind = (
+                    "district" if county.endswith("区") else "county-level city" if county.endswith("市") else "county"
+                )
+                knode = {
+                    "level": "county",
+                    "kind": kind,
+                    "province": prov,
+                    "city": city,
+                    "county": county,
+                    "town": None,
+                }
                 add(county, knode)
                 if kv["_alias"] != county:
                     add(kv["_alias"], {**knode, "alias": True})
@@ -139,7 +191,17 @@ def gazetteer() -> dict:
                     if town.startswith("_") or len(town) < 3:
                         continue
                     tkind = "street" if town.endswith(("街道", "街道办事处")) else "township"
-                    add(town, {"level": "town", "kind": tkind, "province": prov, "city": city, "county": county, "town": town})
+                    add(
+                        town,
+                        {
+                            "level": "town",
+                            "kind": tkind,
+                            "province": prov,
+                            "city": city,
+                            "county": county,
+                            "town": town,
+                        },
+                    )
     return index
 
 
@@ -225,7 +287,9 @@ def _stamps(lines: list[tuple[str, str]], lex: dict) -> list[dict]:
                 labelled = bool(labels.search(line[max(0, m.start() - 12) : m.start()]))
                 no_sentence = not any(c in line for c in _SENT_END)
                 if is_furniture or has_time or labelled or no_sentence:
-                    out.append({"date": date, "text": m.group(0), "where": where, "span": (m.start(), m.end()), "line": line})
+                    out.append(
+                        {"date": date, "text": m.group(0), "where": where, "span": (m.start(), m.end()), "line": line}
+                    )
     return out
 
 
@@ -294,7 +358,13 @@ def _inferred_years(text: str, month: int | None, lex: dict) -> list[tuple[int, 
             else:
                 year = None
             if year:
-                out.append((year, rule["id"], f"{m.group(0)} — {rule['note'].split(' — ', 1)[-1] if ' — ' in rule['note'] else rule['note']}"))
+                out.append(
+                    (
+                        year,
+                        rule["id"],
+                        f"{m.group(0)} — {rule['note'].split(' — ', 1)[-1] if ' — ' in rule['note'] else rule['note']}",
+                    )
+                )
             break
     return out
 
@@ -316,13 +386,22 @@ def _meeting_day(body: str, lex: dict, dateline_md) -> dict | None:
     for sent in _sentences(body)[:8]:
         cands = []
         if m := md_rx.search(sent):
-            cands.append((m.start(), {"kind": "md", "y": m["y"], "m": int(m["m"]), "d": int(m["d"]), "text": m.group(0)}))
+            cands.append(
+                (m.start(), {"kind": "md", "y": m["y"], "m": int(m["m"]), "d": int(m["d"]), "text": m.group(0)})
+            )
         if m := lost_rx.search(sent.strip()):
             md = _md_split(m["md"])
             if md:
-                cands.append((sent.find(m["md"]), {"kind": "md", "y": None, "m": md[0], "d": md[1], "text": m.group(0), "lost": True}))
+                cands.append(
+                    (
+                        sent.find(m["md"]),
+                        {"kind": "md", "y": None, "m": md[0], "d": md[1], "text": m.group(0), "lost": True},
+                    )
+                )
         if dateline_md and (m := day_rx.search(sent)):
-            cands.append((m.start(), {"kind": "day", "y": None, "m": dateline_md[0], "d": int(m["d"]), "text": m.group(0)}))
+            cands.append(
+                (m.start(), {"kind": "day", "y": None, "m": dateline_md[0], "d": int(m["d"]), "text": m.group(0)})
+            )
         if m := rel_rx.search(sent):
             cands.append((m.start(), {"kind": "relative", "offset": rel[m.group(0)], "text": m.group(0)}))
         if m := recent_rx.search(sent):
@@ -402,21 +481,47 @@ def _resolve_meeting_date(day, pub, pub_prec, pub_basis, pub_ev, inferred, url_d
         if name_year:
             date = _date(name_year["y"], m, d)
             if date:
-                return field(date.isoformat(), "stated", f"{quote} (day in text; year in the meeting's name: {name_year.group(0)})", "meeting_name_year")
+                return field(
+                    date.isoformat(),
+                    "stated",
+                    f"{quote} (day in text; year in the meeting's name: {name_year.group(0)})",
+                    "meeting_name_year",
+                )
         if pub is not None and pub_basis == "dateline":
             y = _year_before(m, d, pub, pub_prec)
-            return field(_date(y, m, d).isoformat(), "dateline", f"{quote} (day in text; year from the {pub_ev})", "dateline_year")
+            return field(
+                _date(y, m, d).isoformat(),
+                "dateline",
+                f"{quote} (day in text; year from the {pub_ev})",
+                "dateline_year",
+            )
         years = sorted({y for y, _, _ in inferred})
         src_year = _year_before(m, d, url_date, url_prec) if url_date else None
         if len(years) == 1 and (src_year is None or src_year == years[0]):
             y, rule, ev = inferred[0]
             agree = f"; the source address {url_text} agrees" if src_year else ""
-            return field(_date(y, m, d).isoformat(), "inferred", f"{quote} (no year in the text). Year from context: {ev}{agree}", rule)
+            return field(
+                _date(y, m, d).isoformat(),
+                "inferred",
+                f"{quote} (no year in the text). Year from context: {ev}{agree}",
+                rule,
+            )
         if pub is not None:  # from the source address (or a dateline dated by it)
             y = _year_before(m, d, pub, pub_prec)
             conflict = f"; context rules said {years}, overruled by the address" if years else ""
-            return field(_date(y, m, d).isoformat(), "source", f"{quote} (day in text; year from the {pub_ev}){conflict}", "url_year")
-        return field(None, "unknown", f"{quote}: month and day only, no year in the text or the source" + (f"; context rules disagree: {years}" if years else ""), "")
+            return field(
+                _date(y, m, d).isoformat(),
+                "source",
+                f"{quote} (day in text; year from the {pub_ev}){conflict}",
+                "url_year",
+            )
+        return field(
+            None,
+            "unknown",
+            f"{quote}: month and day only, no year in the text or the source"
+            + (f"; context rules disagree: {years}" if years else ""),
+            "",
+        )
     # relative words
     if pub is None or pub_prec != "day":
         return field(None, "unknown", f"{quote}: {day['text']} with no dateline to count from", "")
@@ -427,10 +532,25 @@ def _resolve_meeting_date(day, pub, pub_prec, pub_basis, pub_ev, inferred, url_d
     # 日前 / 近日
     window = dl["recent_window_days"]
     if pub.day > window:
-        return field(pub.strftime("%Y-%m"), basis, f"{quote} ({day['text']}: shortly before the {pub_ev}; no day)", "recent_words")
+        return field(
+            pub.strftime("%Y-%m"),
+            basis,
+            f"{quote} ({day['text']}: shortly before the {pub_ev}; no day)",
+            "recent_words",
+        )
     if pub.month > 1 or pub.day > window:
-        return field(str(pub.year), basis, f"{quote} ({day['text']}: shortly before the {pub_ev}, early in its month, so only the year)", "recent_words")
-    return field(None, "unknown", f"{quote} ({day['text']} before an early-January {pub_ev}: the year is not certain)", "recent_words")
+        return field(
+            str(pub.year),
+            basis,
+            f"{quote} ({day['text']}: shortly before the {pub_ev}, early in its month, so only the year)",
+            "recent_words",
+        )
+    return field(
+        None,
+        "unknown",
+        f"{quote} ({day['text']} before an early-January {pub_ev}: the year is not certain)",
+        "recent_words",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -464,7 +584,9 @@ def find_officials(text: str, lex: dict) -> list[dict]:
     """Officials named in ``text``: ``{name, title, at}`` in order of first mention (title may be '')."""
     pl = lex["people"]
     suffixes = [s["suffix"] for s in pl["title_suffixes"]]
-    person, cont = _people_rx((tuple(suffixes), pl["name_forbidden"], tuple(pl["after_name"]), pl["max_segment"], pl["allow_four"]))
+    person, cont = _people_rx(
+        (tuple(suffixes), pl["name_forbidden"], tuple(pl["after_name"]), pl["max_segment"], pl["allow_four"])
+    )
     found: dict[str, dict] = {}
 
     def add(name, title, at):
@@ -486,7 +608,9 @@ def find_officials(text: str, lex: dict) -> list[dict]:
             add(c["name"], title, c.start("name"))
             pos = c.end()
     for rule in pl["leaders_lists"]:
-        for m in re.finditer(rf"(?:{rule['pattern']})(?P<names>(?:[{HAN}]{{2,3}}、)*[{HAN}]{{2,3}}?)(?=等|出席|参加|，|。)", text):
+        for m in re.finditer(
+            rf"(?:{rule['pattern']})(?P<names>(?:[{HAN}]{{2,3}}、)*[{HAN}]{{2,3}}?)(?=等|出席|参加|，|。)", text
+        ):
             for name in m["names"].split("、"):
                 if 2 <= len(name) <= 3 and not any(c in pl["name_forbidden"] for c in name):
                     add(name, "", m.start("names") + m["names"].find(name))
@@ -546,7 +670,9 @@ def infer_people(title: str, body: str, lex: dict) -> dict:
     # the headline names the speaker the report centres on (陈敏在…上强调, 郭瑞民强调)
     bonus = lex["people"]["headline_bonus"]
     for p in officials:
-        if (m := re.search(re.escape(p["name"]) + lex["people"]["headline_cue"], title)) and scores.get(p["name"], 0) > 0:
+        if (m := re.search(re.escape(p["name"]) + lex["people"]["headline_cue"], title)) and scores.get(
+            p["name"], 0
+        ) > 0:
             scores[p["name"]] += bonus
             extra["evidence"][p["name"]].insert(0, f"headline: {m.group(0)}")
     chair = extra["chair"] if extra else {}
@@ -560,7 +686,12 @@ def infer_people(title: str, body: str, lex: dict) -> dict:
         main = chair["name"] if re.search(r"主持召开", chair["evidence"]) else None
     else:
         main_ev = "; ".join(ev.get(main, [])[:3]) if main else ""
-    out["main_speaker"] = field(main, "text", (f"{main_ev} (speech score {scores.get(main, 0):g})" if main else "no official is named speaking"), "speech_cues")
+    out["main_speaker"] = field(
+        main,
+        "text",
+        (f"{main_ev} (speech score {scores.get(main, 0):g})" if main else "no official is named speaking"),
+        "speech_cues",
+    )
     out["main_speaker_title"] = field(titles.get(main) or None, "text", main_ev, "title_suffixes")
     c = chair.get("name")
     out["chair"] = field(c, "text", chair.get("evidence", ""), "chair_cues")
@@ -568,9 +699,16 @@ def infer_people(title: str, body: str, lex: dict) -> dict:
     others = [p for p in ranked[1:] if p["name"] != c] if main else []
     out["other_speakers"] = field(
         "; ".join(f"{p['name']} ({p['title']})" if p["title"] else p["name"] for p in others) or None,
-        "text", "; ".join(e for p in others for e in ev.get(p["name"], [])[:1]), "speech_cues")
-    out["officials"] = field([{"name": p["name"], "title": p["title"]} for p in officials] or None, "text",
-                             "title + name patterns and leader lists", "title_suffixes")
+        "text",
+        "; ".join(e for p in others for e in ev.get(p["name"], [])[:1]),
+        "speech_cues",
+    )
+    out["officials"] = field(
+        [{"name": p["name"], "title": p["title"]} for p in officials] or None,
+        "text",
+        "title + name patterns and leader lists",
+        "title_suffixes",
+    )
     return out
 
 
@@ -596,7 +734,9 @@ def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, sourc
             if got:
                 evidence.append(m.group(0).strip())
                 names += [n for n in got if n not in names]
-        for m in re.finditer(rf"(?:讯|消息)（(?P<n>[{HAN}]{{2,3}})）|（[{HAN}]{{2,12}}[：:]\s*(?P<n2>[{HAN}]{{2,3}})）", piece):
+        for m in re.finditer(
+            rf"(?:讯|消息)（(?P<n>[{HAN}]{{2,3}})）|（[{HAN}]{{2,12}}[：:]\s*(?P<n2>[{HAN}]{{2,3}})）", piece
+        ):
             n = m["n"] or m["n2"]
             if n not in names and n not in stop:
                 names.append(n)
@@ -605,14 +745,17 @@ def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, sourc
 
     outlet, basis, ev = None, "unknown", ""
     src_outlet = re.sub(r"\s*[（(].*$|\s+[a-z0-9.]+\.[a-z]{2,}.*$", "", (source or {}).get("outlet", "") or "").strip()
-    for where, t in furniture:
+    for _where, t in furniture:
         if m := re.search(OUTLET_RX, _norm(t)):
             if m["o"] not in ("本站", "本网", "本站原创"):
                 outlet, basis, ev = m["o"], "text", m.group(0)
                 break
     if outlet is None:
         head = _norm(body[:300])
-        m = re.search(rf"(?P<o>[{HAN}]{{2,12}}?(?:网|报|台|频道|信息港|在线|发布))(?:[{HAN}]{{0,3}}\d{{1,2}}月\d{{1,2}}日)?(?:全媒体)?(?:讯|电|消息)", head)
+        m = re.search(
+            rf"(?P<o>[{HAN}]{{2,12}}?(?:网|报|台|频道|信息港|在线|发布))(?:[{HAN}]{{0,3}}\d{{1,2}}月\d{{1,2}}日)?(?:全媒体)?(?:讯|电|消息)",
+            head,
+        )
         if outlet is None and m and not m["o"].startswith(("本报", "本网")):
             outlet, basis, ev = m["o"], "text", m.group(0)
         if (m2 := re.search(OUTLET_RX, head)) and m2["o"] not in ("本站", "本网", "本站原创"):
@@ -667,12 +810,16 @@ def _subject(sentence: str) -> str:
     for clause in s.split("，"):
         if "召开" in clause or "获悉" in clause:
             clause = re.sub(r"(?:在[^，。]{1,16})?(?:组织)?召开.*$|获悉.*$", "", clause)
-            clause = re.sub(r"^.*?(?:\d{1,2}月\d{1,2}日|\d{1,2}日|日前|近日|昨天|昨日|今天)(?:上午|下午|晚上)?", "", clause)
+            clause = re.sub(
+                r"^.*?(?:\d{1,2}月\d{1,2}日|\d{1,2}日|日前|近日|昨天|昨日|今天)(?:上午|下午|晚上)?", "", clause
+            )
             return clause.strip(" 　")
     return s[:40]
 
 
-def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str, str]], source: dict | None, lex: dict) -> dict:
+def infer_place(
+    title: str, body: str, sentence: str, furniture: list[tuple[str, str]], source: dict | None, lex: dict
+) -> dict:
     """province, city, county, province_source, issuing_unit, admin_level."""
     pc = lex["places"]
     stop = frozenset(a["alias"] for a in pc["alias_stop"])
@@ -684,11 +831,26 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
     def vote(text, weight, where):
         for _, key, nodes in _gazetteer_matches(text, stop):
             short = len(key) == 2 and all(n["level"] == "county" for n in nodes)
-            wt = weight * (w["short_county"] if short else w["alias"] if all(n.get("alias") and n["level"] == "county" for n in nodes) else 1) / len(nodes)
+            wt = (
+                weight
+                * (
+                    w["short_county"]
+                    if short
+                    else w["alias"]
+                    if all(n.get("alias") and n["level"] == "county" for n in nodes)
+                    else 1
+                )
+                / len(nodes)
+            )
             if all(n["level"] == "town" for n in nodes) and where != "issuing":
                 wt *= 0.5
             for n in nodes:
-                for k in (("p", n["province"]), ("c", n["province"], n["city"]), ("k", n["province"], n["city"], n["county"]), ("t", n["province"], n["city"], n["county"], n["town"])):
+                for k in (
+                    ("p", n["province"]),
+                    ("c", n["province"], n["city"]),
+                    ("k", n["province"], n["city"], n["county"]),
+                    ("t", n["province"], n["city"], n["county"], n["town"]),
+                ):
                     if k[-1] is None:
                         break
                     votes[k] = votes.get(k, 0) + wt
@@ -697,7 +859,7 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
     vote(subject, w["issuing"], "issuing")
     vote(title, w["title"], "headline")
     vote(body, w["text"], "text")
-    for where, t in furniture:
+    for _where, t in furniture:
         if where != "title":
             vote(t, w["text"], "furniture")
     if source and source.get("outlet"):
@@ -730,7 +892,9 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
         probes = [subject, title, body]
     if level is None and subj_matches and probes[0] is subject:
         nd = max(subj_matches, key=lambda n: ["province", "city", "county", "town"].index(n["level"]))
-        level = {"province": "province", "city": "prefecture-level city", "county": nd["kind"], "town": nd["kind"]}[nd["level"]]
+        level = {"province": "province", "city": "prefecture-level city", "county": nd["kind"], "town": nd["kind"]}[
+            nd["level"]
+        ]
         level_ev = f"{subject} (gazetteer: {nd['town'] or nd['county'] or nd['city'] or nd['province']})"
     if level is None:
         for probe in probes:
@@ -739,11 +903,20 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
                     level, level_ev = rule["level"], f"{probe[:40]} ({rule['note'].split(' (')[0]})"
                     break
             if level is None and probe is not subject:
-                hits = [nd for _, _, nodes in _gazetteer_matches(probe, stop) for nd in nodes[:1] if not nd.get("alias")]
+                hits = [
+                    nd for _, _, nodes in _gazetteer_matches(probe, stop) for nd in nodes[:1] if not nd.get("alias")
+                ]
                 if hits:
                     nd = min(hits, key=lambda n: ["province", "city", "county", "town"].index(n["level"]))
-                    level = {"province": "province", "city": "prefecture-level city", "county": nd["kind"], "town": nd["kind"]}[nd["level"]]
-                    level_ev = f"{probe[:40]} (gazetteer: highest unit named: {nd['county'] or nd['city'] or nd['province']})"
+                    level = {
+                        "province": "province",
+                        "city": "prefecture-level city",
+                        "county": nd["kind"],
+                        "town": nd["kind"],
+                    }[nd["level"]]
+                    level_ev = (
+                        f"{probe[:40]} (gazetteer: highest unit named: {nd['county'] or nd['city'] or nd['province']})"
+                    )
             if level:
                 break
 
@@ -767,30 +940,68 @@ def infer_place(title: str, body: str, sentence: str, furniture: list[tuple[str,
     else:
         city_name = _alias(city[2]) if city else None
         county_name = _short(county[3]) if county else None
-    out["province"] = field(_alias(prov[1]) if prov else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(prov, [])))[:200] if prov else "", "jionlp china_location")
-    out["city"] = field(city_name if city and keep_city else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(city, [])))[:200] if city else "", "jionlp china_location")
-    out["county"] = field(county_name if county and keep_county else None, "gazetteer", "; ".join(dict.fromkeys(seen.get(county, [])))[:200] if county else "", "jionlp china_location")
+    out["province"] = field(
+        _alias(prov[1]) if prov else None,
+        "gazetteer",
+        "; ".join(dict.fromkeys(seen.get(prov, [])))[:200] if prov else "",
+        "jionlp china_location",
+    )
+    out["city"] = field(
+        city_name if city and keep_city else None,
+        "gazetteer",
+        "; ".join(dict.fromkeys(seen.get(city, [])))[:200] if city else "",
+        "jionlp china_location",
+    )
+    out["county"] = field(
+        county_name if county and keep_county else None,
+        "gazetteer",
+        "; ".join(dict.fromkeys(seen.get(county, [])))[:200] if county else "",
+        "jionlp china_location",
+    )
     if prov:
         named = [s for s in seen.get(prov, []) if s.split(" ")[0] in (prov[1], _short(prov[1]))]
-        src = f"text: {named[0]}" if named else f"gazetteer: {city_name or ''} is in {_alias(prov[1])} (the text names no province)"
+        src = (
+            f"text: {named[0]}"
+            if named
+            else f"gazetteer: {city_name or ''} is in {_alias(prov[1])} (the text names no province)"
+        )
         out["province_source"] = field(src, "text" if named else "gazetteer", src, "")
     else:
         out["province_source"] = field(None)
     out["admin_level"] = field(level, "text", level_ev, "places.yaml levels")
-    out["issuing_unit"] = field(_issuing_unit(subject, out, level), "text", f"subject of the meeting sentence: {subject}" if subject else "", "subject of 召开")
+    out["issuing_unit"] = field(
+        _issuing_unit(subject, out, level),
+        "text",
+        f"subject of the meeting sentence: {subject}" if subject else "",
+        "subject of 召开",
+    )
     if town and level in ("street", "township"):
         out["issuing_unit"]["evidence"] += f" (gazetteer town: {town[4]})"
     return out
 
 
-_LEVEL_SUFFIX = {"prefecture-level city": "市", "county-level city": "市", "county": "县", "district": "区", "province": "省"}
+_LEVEL_SUFFIX = {
+    "prefecture-level city": "市",
+    "county-level city": "市",
+    "county": "县",
+    "district": "区",
+    "province": "省",
+}
 
 
 def _issuing_unit(subject: str, place: dict, level: str | None) -> str | None:
     """The body that held the meeting: the subject of 召开, with 我市 and meeting names resolved."""
     if not subject:
         return None
-    local = place["county"]["value"] if level in ("county", "district", "county-level city") else place["city"]["value"] if level in ("prefecture-level city",) else place["province"]["value"] if level == "province" else None
+    local = (
+        place["county"]["value"]
+        if level in ("county", "district", "county-level city")
+        else place["city"]["value"]
+        if level in ("prefecture-level city",)
+        else place["province"]["value"]
+        if level == "province"
+        else None
+    )
     own = f"{local}{_LEVEL_SUFFIX.get(level, '')}" if local else None
     if re.search(r"(?:会|会议|大会)$", subject):  # 长沙县文明委2022年第三次会议… -> 长沙县文明委
         if m := re.match(rf"[{HAN}、]*?(?:文明委|爱卫会|委员会|指挥部|领导小组|党委|政府)", subject):

@@ -89,3 +89,17 @@ def size_table(corpus: Corpus) -> pd.DataFrame:
     return out.loc[corpus.doc_ids]
 
 
+def metadata_from_text(corpus: Corpus) -> pd.DataFrame:
+    """What the text says against what metadata.csv says, per report and field: the value read from
+    the text with its basis and evidence, the metadata value (which wins), and ``status``
+    (``agrees``, ``differs``, ``inferred`` where metadata.csv has no such column, ``metadata only``,
+    ``text only``, ``unknown``). Counts per status first, then the rows that are not ``agrees``."""
+    table = corpus.inferred.assign(report=corpus.inferred["doc_id"].map(corpus.labels))
+    return table[["report", "field", "status", "metadata", "inferred", "basis", "evidence"]]
+
+
+def metadata_status_counts(corpus: Corpus) -> pd.DataFrame:
+    """Reports × status: how many fields the text confirms, contradicts or alone gives."""
+    t = corpus.inferred
+    return pd.crosstab(t["doc_id"].map(corpus.labels), t["status"]).reindex(
+        [corpus.labels[d] for d in corpus.doc_ids]).rename_axis("report")

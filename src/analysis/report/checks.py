@@ -8,9 +8,10 @@ from pathlib import Path
 
 from analysis.loading import clean
 from analysis.loading.config import DATA_DIR, corpus_dir
-from analysis.loading.corpus import list_raw_files, read_metadata
+from analysis.loading.corpus import _fill_from_text, list_raw_files, read_metadata, read_sources
 from analysis.loading.decode import decode, read_raw
 from analysis.loading.errors import CorpusError
+from analysis.loading.infer import infer_metadata
 
 MANIFEST = DATA_DIR / "MANIFEST.sha256"
 
@@ -119,16 +120,30 @@ def check_report(path: Path, corpus: Path | None = None) -> str:
     if a.byline:
         lines.append(f"byline: {a.byline}")
     root = corpus or corpus_dir()
+    source = read_sources(root).get(path.name) if (root / "SOURCES.csv").is_file() else None
+    inferred = infer_metadata(result.title, result.text, a.to_dict(), source)
+    lines.append("inferred from the text (value; basis; evidence):")
+    lines += [f"  {name}: {f['value'] or '(unknown)'}; {f['basis']}; {str(f['evidence'])[:70]}"
+              for name, f in inferred.items() if name != "officials"]
     try:
         meta = read_metadata(root)
     except CorpusError as e:
         lines.append(f"metadata: cannot read ({e})")
-    else:
-        rows = meta[meta["file"] == path.name]
-        if rows.empty:
-            lines.append(f"metadata: no row for {path.name} in {root / 'metadata.csv'}: add one (columns: {', '.join(meta.columns)})")
-        else:
-            row = rows.iloc[0]
-            empty = [c for c in meta.columns if not row[c]]
-            lines.append(f"metadata: row {row['doc_id']}; empty fields: {', '.join(empty) or 'none'}")
+        return "\n".join(lines)
+    if meta is None:
+        lines.append(f"metadata: no metadata.csv in {root}: every field is inferred from the text (above)")
+        return "\n".join(lines)
+    rows = meta[meta["file"] == path.name]
+    if rows.empty:
+        lines.append(f"metadata: no row for {path.name} in {root / 'metadata.csv'}: add one "
+                     f"(columns: {', '.join(meta.columns)})")
+        return "\n".join(lines)
+    row = rows.iloc[0]
+    empty = [c for c in meta.columns if not row[c]]
+    lines.append(f"metadata: row {row['doc_id']}; empty fields: {', '.join(empty) or 'none'}")
+    _, compared = _fill_from_text(row.to_dict(), inferred, set(meta.columns))
+    differs = [c for c in compared if c["status"] == "differs"]
+    lines.append(f"metadata and text disagree on {len(differs)} field(s)" + (" (metadata.csv wins):" if differs else ""))
+    lines += _listed([f"  {c['field']}: metadata {c['metadata']!r}, text {c['inferred']!r} ({c['basis']})"
+                      for c in differs])
     return "\n".join(lines)

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.loading.config import PROJ_ROOT as ROOT
+
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus_dev"
 DEFAULT_GOLD = ROOT / "tests" / "data" / "corpus_dev_gold"
 _KEEP_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9〓]")
@@ -106,12 +107,22 @@ def evaluate_report(raw: str, name: str, gold: dict) -> dict:
     body = squash(result.text)
     kept = furniture_kept(raw, gold, body)
     missing = [k for k in ("body_first", "body_last") if gold.get(k) and norm(gold[k]) not in body]
-    off_edge = [k for k, at in (("body_first", body.startswith), ("body_last", body.endswith))
-                if gold.get(k) and not at(norm(gold[k]))]
+    off_edge = [
+        k
+        for k, at in (("body_first", body.startswith), ("body_last", body.endswith))
+        if gold.get(k) and not at(norm(gold[k]))
+    ]
     sentences = gold_body_sentences(raw, gold)
     lost = [s.strip() for s in sentences if norm(s) not in body]
-    return {"file": name, "furniture": len(gold.get("furniture") or []), "kept": kept, "missing": missing, "off_edge": off_edge,
-            "sentences": len(sentences), "lost": lost}
+    return {
+        "file": name,
+        "furniture": len(gold.get("furniture") or []),
+        "kept": kept,
+        "missing": missing,
+        "off_edge": off_edge,
+        "sentences": len(sentences),
+        "lost": lost,
+    }
 
 
 def evaluate(corpus: Path = DEFAULT_CORPUS, gold_dir: Path = DEFAULT_GOLD) -> dict:

@@ -16,22 +16,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from analysis.loading.clean import clean_text  # noqa: E402
-from analysis.loading.infer import FIELDS, field, infer_metadata  # noqa: E402
+from analysis.loading.clean import clean_text
+from analysis.loading.config import PROJ_ROOT as ROOT
+from analysis.loading.infer import FIELDS, field, infer_metadata
 
 
 def _gold_dir() -> Path:
-    for cand in (ROOT / "tests/data/corpus_dev_gold", ROOT.parent / "main/tests/data/corpus_dev_gold"):
-        if cand.is_dir() and any(cand.glob("d*.yaml")):
-            return cand
     return ROOT / "tests/data/corpus_dev_gold"
 
 
@@ -51,7 +45,10 @@ def evaluate(corpus: Path, gold_dir: Path, baseline: bool = False) -> dict:
     if (corpus / "SOURCES.csv").exists():
         with open(corpus / "SOURCES.csv", encoding="utf-8") as f:
             sources = {r["file"]: r for r in csv.DictReader(f)}
-    tally = {k: {"right": 0, "wrong": 0, "unknown": 0} for k in ("meeting_date", "place", "admin_level", "main_speaker", "chair", "publication_date")}
+    tally = {
+        k: {"right": 0, "wrong": 0, "unknown": 0}
+        for k in ("meeting_date", "place", "admin_level", "main_speaker", "chair", "publication_date")
+    }
     officials = {"gold": 0, "found": 0, "extra": 0}
     stated_wrong, misses, bases = 0, [], {}
     golds = sorted(gold_dir.glob("d*.yaml"))
@@ -69,7 +66,7 @@ def evaluate(corpus: Path, gold_dir: Path, baseline: bool = False) -> dict:
         def mark(key, ok, unknown, got, want):
             tally[key]["right" if ok else "unknown" if unknown else "wrong"] += 1
             if not ok:
-                misses.append({"file": gold["file"], "field": key, "got": got, "gold": want})
+                misses.append({"file": gold["file"], "field": key, "got": got, "gold": want})  # noqa: B023
 
         md = meta["meeting_date"]
         ok = date_right(md["value"], gold.get("meeting_date"))
@@ -90,7 +87,13 @@ def evaluate(corpus: Path, gold_dir: Path, baseline: bool = False) -> dict:
         else:
             ok = got_place == want_place
         mark("place", ok, got_place[0] is None, got_place, want_place)
-        mark("admin_level", meta["admin_level"]["value"] == lvl, meta["admin_level"]["value"] is None, meta["admin_level"]["value"], lvl)
+        mark(
+            "admin_level",
+            meta["admin_level"]["value"] == lvl,
+            meta["admin_level"]["value"] is None,
+            meta["admin_level"]["value"],
+            lvl,
+        )
         for key in ("main_speaker", "chair"):
             want = main_name(gold.get(key))
             got = meta[key]["value"]
@@ -101,11 +104,25 @@ def evaluate(corpus: Path, gold_dir: Path, baseline: bool = False) -> dict:
         officials["found"] += len(got_names & want_names)
         officials["extra"] += len(got_names - want_names)
         if got_names ^ want_names:
-            misses.append({"file": gold["file"], "field": "officials", "got": sorted(got_names - want_names), "gold": sorted(want_names - got_names)})
+            misses.append(
+                {
+                    "file": gold["file"],
+                    "field": "officials",
+                    "got": sorted(got_names - want_names),
+                    "gold": sorted(want_names - got_names),
+                }
+            )
     n = sum(tally["meeting_date"].values())
     summary = {k: {**v, "share_right": round(v["right"] / n, 3) if n else None} for k, v in tally.items()}
-    return {"reports": n, "gold_dir": str(gold_dir), "fields": summary, "meeting_date_bases": bases,
-            "stated_wrong": stated_wrong, "officials": officials, "misses": misses}
+    return {
+        "reports": n,
+        "gold_dir": str(gold_dir),
+        "fields": summary,
+        "meeting_date_bases": bases,
+        "stated_wrong": stated_wrong,
+        "officials": officials,
+        "misses": misses,
+    }
 
 
 def main(argv=None) -> int:
