@@ -859,7 +859,7 @@ def infer_place(
     vote(subject, w["issuing"], "issuing")
     vote(title, w["title"], "headline")
     vote(body, w["text"], "text")
-    for _where, t in furniture:
+    for where, t in furniture:
         if where != "title":
             vote(t, w["text"], "furniture")
     if source and source.get("outlet"):
