@@ -392,8 +392,14 @@ def test_profile_counts_rates_and_denominators(corpus):
     assert list(p.index) == corpus.doc_ids
     docs = corpus.documents.set_index("doc_id")
     assert (p["n_chars"] == docs["n_chars"]).all() and (p["n_sentences"] == docs["n_sentences"]).all()
-    for col in ("directive_markers", "military_campaign_metaphor", "parallel_constructions", "quotations"):
-        assert (p[f"{col}_per_1k"] == (p[col] / p["n_chars"] * 1000).round(2)).all()
+    # pingxiang_city_2022 has 1,683 Han characters: 31 directive markers -> 31 / 1683 × 1000 = 18.42;
+    # 16 military metaphors -> 9.507 = 9.51; 9 parallel constructions -> 5.348 = 5.35; 23 quotations -> 13.666 = 13.67
+    city = p.loc["pingxiang_city_2022"]
+    assert city["n_chars"] == 1683
+    assert [city[c] for c in ("directive_markers", "military_campaign_metaphor", "parallel_constructions",
+                              "quotations")] == [31, 16, 9, 23]
+    assert [city[f"{c}_per_1k"] for c in ("directive_markers", "military_campaign_metaphor", "parallel_constructions",
+                                          "quotations")] == [18.42, 9.51, 5.35, 13.67]
     assert p.loc["pingxiang_suburb_2020", "max_list_depth"] == 2
     assert p.loc["xinyang_2015", "enumeration_items"] == 14
     assert p["directive_markers"].sum() == len(rh.directive_markers(corpus))
@@ -419,6 +425,24 @@ def test_bootstrap_rate_is_seeded(corpus):
     assert (a["ci_low"] < a["ci_high"]).all()
     city = a.set_index("doc_id").loc["pingxiang_city_2022"]
     assert city["count"] == 31 and city["n_chars"] == 1683  # 21 modal markers + 10 bare imperatives
+
+
+def test_bootstrap_rate_of_two_sentences_by_hand(corpus, sentence):
+    # panjin_2023: 要把争创工作作为民心工程… has 1 marker (要) in 64 Han characters; 会议强调，要内外兼修… has
+    # 4 (要、要、要、奋力) in 52. A replicate draws two sentences: AA 1/64 = 15.625, AB or BA 5/116 = 43.103,
+    # BB 4/52 = 76.923 per 1,000, with probabilities 1/4, 1/2, 1/4. With 25% of the replicates at each end,
+    # the 2.5% and 97.5% quantiles are the two ends themselves: [15.625, 76.923].
+    a = sentence(corpus, "要把争创工作作为民心工程", "panjin_2023")
+    b = sentence(corpus, "会议强调，要内外兼修", "panjin_2023")
+    keep = corpus.sentences.index.isin([a.name, b.name])
+    sub = Corpus(root=corpus.root, documents=corpus.documents[corpus.documents["doc_id"] == "panjin_2023"],
+                 sentences=corpus.sentences[keep], tokens=corpus.tokens.iloc[:0], audits={})
+    hits = rh.directive_markers(corpus)
+    hits = hits[(hits["doc_id"] == "panjin_2023") & hits["sent_id"].isin([a["sent_id"], b["sent_id"]])]
+    row = rh.bootstrap_rate(sub, hits, n_boot=2000, seed=1).iloc[0]
+    assert (row["count"], row["n_chars"]) == (5, 116)
+    assert row["rate_per_1k"] == pytest.approx(43.103, abs=1e-3)
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(15.625), pytest.approx(76.923, abs=1e-3))
 
 
 def test_kwic(corpus):

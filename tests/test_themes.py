@@ -225,7 +225,14 @@ def test_theme_shares_have_counts_and_denominators(corpus, directives):
     n = directives.groupby("doc_id").size()
     for doc_id, g in shares.groupby("doc_id"):
         assert (g["n_directives"] == n[doc_id]).all()
-    assert np.allclose(shares["share"], shares["n_directives_with_theme"] / shares["n_directives"])
+    # xinyang_2015: 2 of its 46 directives name sanitation. Share 2/46 = 0.04348; Wilson (z = 1.95996,
+    # z² = 3.84146): centre (2/46 + 3.84146/92) / (1 + 3.84146/46) = 0.085233 / 1.083510 = 0.078664,
+    # half-width z·sqrt(0.043478·0.956522/46 + 3.84146/8464) / 1.083510 = 1.95996·0.036850 / 1.083510
+    # = 0.066658: [0.01201, 0.14532]
+    cell = shares[(shares["doc_id"] == "xinyang_2015") & (shares["theme"] == "sanitation")].iloc[0]
+    assert (cell["n_directives_with_theme"], cell["n_directives"]) == (2, 46)
+    assert cell["share"] == pytest.approx(0.04348, abs=1e-5)
+    assert (cell["ci_low"], cell["ci_high"]) == (pytest.approx(0.01201, abs=1e-5), pytest.approx(0.14532, abs=1e-5))
     assert (shares["ci_low"] <= shares["share"]).all() and (shares["share"] <= shares["ci_high"]).all()
 
 

@@ -11,6 +11,7 @@ from analysis.measures.keyness import keyness
 from analysis.questions import rhetoric, themes, timeline
 from analysis.questions.compare import top_key_terms
 
+
 def profile_rhetoric(corpus: Corpus, rhet: pd.DataFrame) -> list[tuple[str, str]]:
     """``(column of rhetoric.profile, readable name)`` of each rhetoric line of a profile, from
     register.yaml's ``profile`` list; raises :class:`AnalysisError` naming register.yaml when a listed
@@ -35,7 +36,8 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
     Every number comes from the module that computes it: metadata (date, level, speaker),
     ``timeline.meeting_stage`` (stage and its evidence), ``themes.theme_shares`` (top ``n_themes``
     themes by share of directives, with ``k/n``), ``rhetoric.profile`` (the rates of
-    register.yaml's ``profile`` list, see :func:`profile_rhetoric`), :func:`top_key_terms` (distinctive terms with counts) and
+    register.yaml's ``profile`` list, see :func:`profile_rhetoric`), :func:`top_key_terms`
+    (distinctive terms with counts) and
     ``timeline.dated_promises`` (what, by when).
     """
     docs = corpus.documents.set_index("doc_id")
