@@ -65,3 +65,25 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+def find_sentence(corpus, quote: str, doc_id: str | None = None, *, regex: bool = False):
+    """The one sentence of ``corpus`` (of report ``doc_id`` if given) that contains ``quote``
+    (a regular expression if ``regex``), as a row of ``corpus.sentences``. Fails the test, naming
+    the quote, when no sentence or more than one contains it."""
+    s = corpus.sentences
+    if doc_id is not None:
+        s = s[s["doc_id"] == doc_id]
+    rows = s[s["text"].str.contains(quote, regex=regex)]
+    where = f" of {doc_id}" if doc_id else ""
+    if len(rows) != 1:
+        found = "; ".join(f"{d}#{i}" for d, i in zip(rows["doc_id"], rows["sent_id"]))
+        pytest.fail(f"{quote!r} is quoted in {len(rows)} sentences{where}, not one" + (f" ({found})" if found else ""))
+    return rows.iloc[0]
+
+
+@pytest.fixture(scope="session")
+def sentence():
+    """``sentence(corpus, "quoted words", doc_id=None, regex=False) -> row``: the one sentence that
+    quotes the words (see :func:`find_sentence`)."""
+    return find_sentence

@@ -58,8 +58,13 @@ def test_keyness_on_real_counts(corpus):
     assert row["count"] == (toks["doc_id"].eq("changsha_county_2022") & toks["token"].eq("创文巩卫")).sum() == 19
     assert row["count_rest"] == 0
     assert row["n_tokens"] + row["n_tokens_rest"] == len(toks)
-    g2, e1, _ = keyness_measure.log_likelihood(row["count"], row["count_rest"], row["n_tokens"], row["n_tokens_rest"])
-    assert row["g2"] == pytest.approx(float(g2)) and row["expected"] == pytest.approx(float(e1))
+    # 19 of 647 content tokens in changsha_county_2022, 0 of 2,916 in the rest (3,563 in all): expected
+    # 19 × 647 / 3563 = 3.45018; G² = 2 · 19 · ln(19 / 3.45018) = 38 · 1.706012 = 64.8285 (the rest adds
+    # 0 · ln 0 = 0); log ratio (0.5 correction) log2((19.5 / 647) / (0.5 / 2916)) = log2(175.77) = 7.4576
+    assert (row["n_tokens"], row["n_tokens_rest"]) == (647, 2916)
+    assert row["expected"] == pytest.approx(3.45018, abs=1e-5)
+    assert row["g2"] == pytest.approx(64.8285, abs=1e-4)
+    assert row["log_ratio"] == pytest.approx(7.4576, abs=1e-4)
     assert row["low_expected"] == (row["expected"] < 5)
     # only over-used terms, each report's rows sorted by G²
     assert (table["per_1k"] > table["per_1k_rest"]).all()
@@ -287,6 +292,30 @@ def test_profiles_reuse_the_other_modules(corpus):
     assert "2022-10-22" in table.at["pingxiang_city_2022", "dated promises"]
     card = profiles_module.profile_card(table, "panjin_2023")
     assert card.index.name == "盘锦 Panjin" and "meeting date" in card.index
+
+
+def test_a_renamed_register_category_in_a_profile_is_an_error_naming_register_yaml(corpus, tmp_path):
+    import shutil
+
+    from analysis import Corpus
+    from analysis.loading.config import LEXICON_DIR
+    from analysis.loading.errors import AnalysisError
+    from analysis.loading.lexicon import Lexicon
+    from analysis.questions import rhetoric
+
+    lex_dir = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, lex_dir)
+    reg = lex_dir / "register.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace("\n  military_campaign_metaphor:\n", "\n  war_metaphor:\n"),
+                   encoding="utf-8")
+    renamed = Corpus(root=corpus.root, documents=corpus.documents, sentences=corpus.sentences, tokens=corpus.tokens,
+                     audits={}, lexicon=Lexicon(lex_dir))
+    rhet = rhetoric.profile(renamed)
+    assert "war_metaphor_per_1k" in rhet.columns
+    with pytest.raises(AnalysisError, match=r"register\.yaml: profile lists military_campaign_metaphor_per_1k"):
+        profiles_module.profile_rhetoric(renamed, rhet)
+    assert [c for c, _ in profiles_module.profile_rhetoric(corpus, rhetoric.profile(corpus))][:3] == [
+        "directive_markers_per_1k", "share_directive_sentences", "military_campaign_metaphor_per_1k"]
 
 
 def test_approximate_neighbours_return_exact_cosines_and_find_clear_neighbours():

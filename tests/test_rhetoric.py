@@ -13,18 +13,14 @@ from analysis.measures import speakers as speaker_measures
 from analysis.questions import rhetoric as rh
 
 
-def sentence(corpus, doc_id: str, fragment: str) -> pd.Series:
-    """The one sentence of ``doc_id`` that contains ``fragment``."""
-    s = corpus.sentences
-    rows = s[(s["doc_id"] == doc_id) & s["text"].str.contains(fragment, regex=False)]
-    assert len(rows) == 1, f"{fragment!r} is in {len(rows)} sentences of {doc_id}"
-    return rows.iloc[0]
-
-
-def directives_of(corpus, doc_id: str, fragment: str) -> pd.Series:
-    row = sentence(corpus, doc_id, fragment)
-    sd = rh.sentence_directives(corpus)
-    return sd[(sd["doc_id"] == doc_id) & (sd["sent_id"] == row["sent_id"])].iloc[0]
+@pytest.fixture
+def directives_of(sentence):
+    """``directives_of(corpus, doc_id, fragment)``: the sentence_directives row of the sentence quoted."""
+    def get(corpus, doc_id: str, fragment: str) -> pd.Series:
+        row = sentence(corpus, fragment, doc_id)
+        sd = rh.sentence_directives(corpus)
+        return sd[(sd["doc_id"] == doc_id) & (sd["sent_id"] == row["sent_id"])].iloc[0]
+    return get
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +28,13 @@ def speakers(corpus):
     return rh.attribute_speakers(corpus)
 
 
-def speaker_of(corpus, speakers, doc_id: str, fragment: str) -> pd.Series:
-    row = sentence(corpus, doc_id, fragment)
-    return speakers[(speakers["doc_id"] == doc_id) & (speakers["sent_id"] == row["sent_id"])].iloc[0]
+@pytest.fixture
+def speaker_of(sentence):
+    """``speaker_of(corpus, speakers, doc_id, fragment)``: the attribution row of the sentence quoted."""
+    def get(corpus, speakers, doc_id: str, fragment: str) -> pd.Series:
+        row = sentence(corpus, fragment, doc_id)
+        return speakers[(speakers["doc_id"] == doc_id) & (speakers["sent_id"] == row["sent_id"])].iloc[0]
+    return get
 
 
 # --------------------------------------------------------------------------------------------
@@ -47,11 +47,11 @@ def speaker_of(corpus, speakers, doc_id: str, fragment: str) -> pd.Series:
     ("xinyang_2015", "把创建全国文明城市作为推动城市建设管理发展水平再上新台阶的主要抓手", 2),  # 主要 no; 要 and 力争 yes
     ("pingxiang_suburb_2020", "要清醒认识到创建成果是不易的。", 1),                  # the modal 要
 ])
-def test_yao_inside_words_is_not_a_directive(corpus, doc_id, fragment, n):
+def test_yao_inside_words_is_not_a_directive(corpus, doc_id, fragment, n, directives_of):
     assert directives_of(corpus, doc_id, fragment)["n_markers"] == n
 
 
-def test_zhuyao_and_yaoqiu_are_not_counted(corpus):
+def test_zhuyao_and_yaoqiu_are_not_counted(corpus, directives_of):
     # 各单位主要负责同志要切实负起责任: 主要 is not, the following 要 and 切实 are
     row = directives_of(corpus, "changsha_county_2022", "各联点县领导和各单位主要负责同志要切实负起责任")
     assert row["markers"] == "要、要、切实、要、努力"
@@ -60,23 +60,23 @@ def test_zhuyao_and_yaoqiu_are_not_counted(corpus):
     assert (row["n_markers"], row["markers"], row["strength"]) == (1, "要", 2)
 
 
-def test_yiding_yao_counts_once_as_obligation(corpus):
+def test_yiding_yao_counts_once_as_obligation(corpus, directives_of):
     row = directives_of(corpus, "xinyang_2015", "一定要正确研判形势")
     assert (row["markers"], row["strength"]) == ("一定要", 3)
 
 
-def test_enumerated_yao_counts_however_jieba_cuts_it(corpus):
+def test_enumerated_yao_counts_however_jieba_cuts_it(corpus, directives_of):
     # jieba: 二要 is one token, 一要 is 一 | 要; both are the modal 要
     assert directives_of(corpus, "pingxiang_suburb_2020", "二要坚持创建惠民")["markers"] == "要"
     assert directives_of(corpus, "pingxiang_suburb_2020", "一要坚持创建为民")["markers"] == "要"
 
 
-def test_yao_wo_chuangjian_is_excluded(corpus):
+def test_yao_wo_chuangjian_is_excluded(corpus, directives_of):
     row = directives_of(corpus, "pingxiang_suburb_2020", "真正形成“要我创建”到“我要创建”的转变")
     assert row["markers"] == "要、进一步、积极、大力"
 
 
-def test_obligation_strength_and_counts(corpus):
+def test_obligation_strength_and_counts(corpus, directives_of):
     row = directives_of(corpus, "xinyang_2015", "必须树立为民创建的理念")
     assert (row["n_markers"], row["strength"]) == (5, 3)
     hits = rh.directive_markers(corpus)
@@ -100,8 +100,8 @@ def test_obligation_strength_and_counts(corpus):
     ("pingxiang_suburb_2020", "传达区委书记康峰会上讲话精神", None),
     ("xinyang_2015", "在创卫过程中，我们始终坚持把改善民生作为根本目的", None),
 ])
-def test_bare_imperatives(corpus, doc_id, fragment, opener):
-    row = sentence(corpus, doc_id, fragment)
+def test_bare_imperatives(corpus, doc_id, fragment, opener, sentence, directives_of):
+    row = sentence(corpus, fragment, doc_id)
     hits = rh.directive_markers(corpus)
     got = hits[(hits["doc_id"] == doc_id) & (hits["sent_id"] == row["sent_id"]) & (hits["kind"] == "imperative")]
     assert got["marker"].tolist() == ([opener] if opener else [])
@@ -158,7 +158,7 @@ def lists(corpus):
     return rh.enumerations(corpus)
 
 
-def test_dash_bullets_span_paragraphs(corpus, lists):
+def test_dash_bullets_span_paragraphs(corpus, lists, sentence):
     city = lists[lists["doc_id"] == "pingxiang_city_2022"]
     assert len(city) == 1
     lst = city.iloc[0]
@@ -166,15 +166,15 @@ def test_dash_bullets_span_paragraphs(corpus, lists):
     assert lst["items"] == "——要立必胜之志。 | ——要下务实之功。 | ——要聚全民之力。 | ——要担千钧之责。"
     assert lst["last_para"] - lst["first_para"] == 7  # four bullets, each followed by its paragraph
     # the list ends before 刘烁's speech
-    assert lst["last_sent"] == sentence(corpus, "pingxiang_city_2022", "刘烁在主持会议时要求")["sent_id"] - 1
+    assert lst["last_sent"] == sentence(corpus, "刘烁在主持会议时要求", "pingxiang_city_2022")["sent_id"] - 1
 
 
-def test_headings_with_nested_lists(corpus, lists):
+def test_headings_with_nested_lists(corpus, lists, sentence):
     sub = lists[lists["doc_id"] == "pingxiang_suburb_2020"].reset_index(drop=True)
     assert sub[["style", "n_items", "depth"]].values.tolist() == [
         ["heading", 3, 1], ["yi_yao", 3, 2], ["yi_fangmian", 2, 2], ["heading", 5, 1]]
     assert sub.loc[1, "parent"] == sub.loc[0, "list_id"] == sub.loc[2, "parent"]
-    assert sub.loc[0, "first_sent"] == sentence(corpus, "pingxiang_suburb_2020", "一、坚持创建工作永远在路上不动摇")["sent_id"]
+    assert sub.loc[0, "first_sent"] == sentence(corpus, "一、坚持创建工作永远在路上不动摇", "pingxiang_suburb_2020")["sent_id"]
     assert sub.loc[0, "last_para"] > sub.loc[0, "first_para"]
     # 吴国荣's own list restarts at 一、 after 吴国荣要求：
     assert sub.loc[3, "items"].startswith("一、真正认识到创建工作的目的和意义。")
@@ -186,9 +186,9 @@ def test_yi_yao_lists_restart_at_yi(lists):
     assert lists[lists["doc_id"].isin(["panjin_2023", "changsha_county_2022"])].empty
 
 
-def test_di_yi_as_number_one_is_not_a_list(corpus):
+def test_di_yi_as_number_one_is_not_a_list(corpus, sentence):
     items = rh.list_items(corpus)
-    assert "把群众需求作为第一信号" in sentence(corpus, "pingxiang_city_2022", "第一信号")["text"]
+    assert "把群众需求作为第一信号" in sentence(corpus, "第一信号", "pingxiang_city_2022")["text"]
     assert not (items["style"] == "ordinal").any()
 
 
@@ -196,14 +196,14 @@ def test_di_yi_as_number_one_is_not_a_list(corpus):
 # four-character phrases, parallelism, quotations
 
 
-def test_four_char_phrases(corpus):
-    row = sentence(corpus, "panjin_2023", "认清形势、提高认识、明确任务、狠抓落实")
+def test_four_char_phrases(corpus, sentence):
+    row = sentence(corpus, "认清形势、提高认识、明确任务、狠抓落实", "panjin_2023")
     fc = rh.four_char_phrases(corpus)
     got = fc[(fc["doc_id"] == "panjin_2023") & (fc["sent_id"] == row["sent_id"])]["phrase"].tolist()
     # 进一步动员全市上下认清形势 is one longer segment: 认清形势 is not delimited on its left
     assert got[:3] == ["提高认识", "明确任务", "狠抓落实"] and "认清形势" not in got
     # quoted: “最好准备、最佳状态、最高标准、最严要求”
-    row = sentence(corpus, "changsha_county_2022", "最好准备、最佳状态")
+    row = sentence(corpus, "最好准备、最佳状态", "changsha_county_2022")
     got = fc[(fc["doc_id"] == "changsha_county_2022") & (fc["sent_id"] == row["sent_id"])]["phrase"].tolist()
     assert {"最佳状态", "最高标准", "最严要求"} <= set(got)
     assert not fc["phrase"].str.contains(r"[0-9A-Za-z]").any()
@@ -245,12 +245,9 @@ def parallels(corpus):
     ("changsha_county_2022", "进企业、进农村、进机关、进校园、进社区", "进＿＿"),
     ("xinyang_2015", "严格对照标准、严格依据标准、严格落实标准", "严格＿＿标准"),
 ])
-def test_parallel_constructions(corpus, parallels, doc_id, members, template):
+def test_parallel_constructions(corpus, parallels, doc_id, members, template, sentence):
     pattern = "[、，；]".join(map(re.escape, members.split("、")))  # members are quoted as they stand
-    s = corpus.sentences
-    rows = s[(s["doc_id"] == doc_id) & s["text"].str.contains(pattern)]
-    assert len(rows) == 1
-    row = rows.iloc[0]
+    row = sentence(corpus, pattern, doc_id, regex=True)
     got = parallels[(parallels["doc_id"] == doc_id) & (parallels["sent_id"] == row["sent_id"])]
     hit = got[got["members"] == members]
     assert len(hit) == 1, got["members"].tolist()
@@ -279,13 +276,17 @@ def register(corpus):
     return rh.register_hits(corpus)
 
 
-def hits_in(corpus, register, doc_id, fragment):
-    row = sentence(corpus, doc_id, fragment)
-    g = register[(register["doc_id"] == doc_id) & (register["sent_id"] == row["sent_id"])]
-    return g.groupby(["category", "term"]).size().to_dict()
+@pytest.fixture
+def hits_in(sentence):
+    """``hits_in(corpus, register, doc_id, fragment)``: ``(category, term) -> count`` in the sentence quoted."""
+    def get(corpus, register, doc_id, fragment):
+        row = sentence(corpus, fragment, doc_id)
+        g = register[(register["doc_id"] == doc_id) & (register["sent_id"] == row["sent_id"])]
+        return g.groupby(["category", "term"]).size().to_dict()
+    return get
 
 
-def test_register_military_metaphors(corpus, register):
+def test_register_military_metaphors(corpus, register, hits_in):
     got = hits_in(corpus, register, "pingxiang_city_2022", "全面吹响创建全国文明典范城市、国家卫生城市的“冲锋号”")
     got = {k: v for k, v in got.items() if k[0] == "military_campaign_metaphor"}
     assert got == {("military_campaign_metaphor", "吹响"): 1, ("military_campaign_metaphor", "冲锋号"): 1}
@@ -293,7 +294,7 @@ def test_register_military_metaphors(corpus, register):
     assert {k[1] for k in got if k[0] == "military_campaign_metaphor"} == {"集中攻坚", "打赢", "攻坚战", "持久战"}
 
 
-def test_register_substring_prefixes(corpus, register):
+def test_register_substring_prefixes(corpus, register, hits_in):
     got = hits_in(corpus, register, "changsha_county_2022", "最好准备、最佳状态、最高标准、最严要求")
     assert got[("intensifiers_superlatives", "最")] == 4
     # 更 counts in 更舒适、更便利 but not in 城市更新行动, and 更加 counts on its own
@@ -301,7 +302,7 @@ def test_register_substring_prefixes(corpus, register):
     assert got[("intensifiers_superlatives", "更")] == 2 and got[("intensifiers_superlatives", "更加")] == 1
 
 
-def test_register_people_and_party(corpus, register):
+def test_register_people_and_party(corpus, register, hits_in):
     got = hits_in(corpus, register, "panjin_2023", "不断增强群众的获得感、幸福感、安全感")
     assert {t for c, t in got if c == "people_centred"} >= {"获得感", "幸福感", "安全感", "群众", "人民城市人民建"}
     got = hits_in(corpus, register, "pingxiang_city_2022", "以习近平新时代中国特色社会主义思想为指导")
@@ -327,7 +328,7 @@ def test_register_seen_in_matches_hits(corpus, register):
 # speakers
 
 
-def test_chair_requires_as_government_head(corpus, speakers):
+def test_chair_requires_as_government_head(corpus, speakers, speaker_of):
     row = speaker_of(corpus, speakers, "pingxiang_city_2022", "刘烁在主持会议时要求")
     assert (row["speaker"], row["role"], row["attribution"], row["cue"]) == ("刘烁", "government_head", "explicit",
                                                                              "在主持会议时要求")
@@ -335,7 +336,7 @@ def test_chair_requires_as_government_head(corpus, speakers):
     assert speaker_of(corpus, speakers, "pingxiang_city_2022", "要落实线片联创共建工作机制")["speaker"] == "刘烁"
 
 
-def test_meeting_collective_voice(corpus, speakers):
+def test_meeting_collective_voice(corpus, speakers, speaker_of):
     row = speaker_of(corpus, speakers, "panjin_2023", "会议要求，要统筹兼顾、系统推进")
     assert (row["speaker"], row["role"]) == ("会议", "meeting_collective")
     row = speaker_of(corpus, speakers, "panjin_2023", "要全员参与、形成合力")
@@ -344,7 +345,7 @@ def test_meeting_collective_voice(corpus, speakers):
     assert pd.isna(speaker_of(corpus, speakers, "panjin_2023", "会议通报了我市争创工作情况")["speaker"])
 
 
-def test_relayed_speech(corpus, speakers):
+def test_relayed_speech(corpus, speakers, speaker_of):
     head = speaker_of(corpus, speakers, "pingxiang_suburb_2020", "传达区委书记康峰会上讲话精神")
     assert pd.isna(head["speaker"])
     for fragment in ("康峰强调：要坚持以满足人民群众", "康峰指出，全区上下要深刻认识到", "一方面要夯实战斗力"):
@@ -358,7 +359,7 @@ def test_relayed_speech(corpus, speakers):
     assert speakers.loc[speakers["relayed"], "doc_id"].unique().tolist() == ["pingxiang_suburb_2020"]
 
 
-def test_pronoun_and_carry_across_paragraphs(corpus, speakers):
+def test_pronoun_and_carry_across_paragraphs(corpus, speakers, speaker_of):
     row = speaker_of(corpus, speakers, "pingxiang_city_2022", "他强调，全市上下要以习近平新时代")
     assert (row["speaker"], row["role"]) == ("陈敏", "party_secretary")
     # 市委副书记、市长刘烁主持会议。 is narration
@@ -391,8 +392,14 @@ def test_profile_counts_rates_and_denominators(corpus):
     assert list(p.index) == corpus.doc_ids
     docs = corpus.documents.set_index("doc_id")
     assert (p["n_chars"] == docs["n_chars"]).all() and (p["n_sentences"] == docs["n_sentences"]).all()
-    for col in ("directive_markers", "military_campaign_metaphor", "parallel_constructions", "quotations"):
-        assert (p[f"{col}_per_1k"] == (p[col] / p["n_chars"] * 1000).round(2)).all()
+    # pingxiang_city_2022 has 1,683 Han characters: 31 directive markers -> 31 / 1683 × 1000 = 18.42;
+    # 16 military metaphors -> 9.507 = 9.51; 9 parallel constructions -> 5.348 = 5.35; 23 quotations -> 13.666 = 13.67
+    city = p.loc["pingxiang_city_2022"]
+    assert city["n_chars"] == 1683
+    assert [city[c] for c in ("directive_markers", "military_campaign_metaphor", "parallel_constructions",
+                              "quotations")] == [31, 16, 9, 23]
+    assert [city[f"{c}_per_1k"] for c in ("directive_markers", "military_campaign_metaphor", "parallel_constructions",
+                                          "quotations")] == [18.42, 9.51, 5.35, 13.67]
     assert p.loc["pingxiang_suburb_2020", "max_list_depth"] == 2
     assert p.loc["xinyang_2015", "enumeration_items"] == 14
     assert p["directive_markers"].sum() == len(rh.directive_markers(corpus))
@@ -418,6 +425,24 @@ def test_bootstrap_rate_is_seeded(corpus):
     assert (a["ci_low"] < a["ci_high"]).all()
     city = a.set_index("doc_id").loc["pingxiang_city_2022"]
     assert city["count"] == 31 and city["n_chars"] == 1683  # 21 modal markers + 10 bare imperatives
+
+
+def test_bootstrap_rate_of_two_sentences_by_hand(corpus, sentence):
+    # panjin_2023: 要把争创工作作为民心工程… has 1 marker (要) in 64 Han characters; 会议强调，要内外兼修… has
+    # 4 (要、要、要、奋力) in 52. A replicate draws two sentences: AA 1/64 = 15.625, AB or BA 5/116 = 43.103,
+    # BB 4/52 = 76.923 per 1,000, with probabilities 1/4, 1/2, 1/4. With 25% of the replicates at each end,
+    # the 2.5% and 97.5% quantiles are the two ends themselves: [15.625, 76.923].
+    a = sentence(corpus, "要把争创工作作为民心工程", "panjin_2023")
+    b = sentence(corpus, "会议强调，要内外兼修", "panjin_2023")
+    keep = corpus.sentences.index.isin([a.name, b.name])
+    sub = Corpus(root=corpus.root, documents=corpus.documents[corpus.documents["doc_id"] == "panjin_2023"],
+                 sentences=corpus.sentences[keep], tokens=corpus.tokens.iloc[:0], audits={})
+    hits = rh.directive_markers(corpus)
+    hits = hits[(hits["doc_id"] == "panjin_2023") & hits["sent_id"].isin([a["sent_id"], b["sent_id"]])]
+    row = rh.bootstrap_rate(sub, hits, n_boot=2000, seed=1).iloc[0]
+    assert (row["count"], row["n_chars"]) == (5, 116)
+    assert row["rate_per_1k"] == pytest.approx(43.103, abs=1e-3)
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(15.625), pytest.approx(76.923, abs=1e-3))
 
 
 def test_kwic(corpus):

@@ -34,11 +34,6 @@ def one_unit(df: pd.DataFrame, doc_id: str, fragment: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def sentence_exists(corpus, doc_id: str, fragment: str) -> None:
-    s = corpus.sentences
-    assert s[(s["doc_id"] == doc_id) & s["text"].str.contains(fragment, regex=False)].shape[0] == 1
-
-
 # --------------------------------------------------------------------------------------------
 # codebook
 
@@ -111,44 +106,43 @@ def test_directives_have_the_promised_columns_and_positions(directives, corpus):
         assert corpus.text(r.doc_id)[r.start:r.end] == r.text
 
 
-def test_datelines_are_not_directives_even_with_markers(corpus, directives):
+def test_datelines_are_not_directives_even_with_markers(corpus, directives, sentence):
     # 确保 and 进一步 make these lead sentences look like directives
     for doc_id, fragment in [("changsha_county_2022", "10月24日下午，长沙县文明委2022年第三次会议"),
                              ("panjin_2023", "5月4日，我市召开文明委（扩大）会议"),
                              ("pingxiang_suburb_2020", "10月15日，党委书记吴国荣召开创建工作常态长效部署会")]:
-        sentence_exists(corpus, doc_id, fragment)
+        sentence(corpus, fragment, doc_id)
         assert units_with(directives, doc_id, fragment).empty
         assert themes.exclusion(fragment + "，深入学习贯彻") == "dateline"
 
 
-def test_attendance_lists_and_proceedings_are_not_directives(corpus, directives):
+def test_attendance_lists_and_proceedings_are_not_directives(corpus, directives, sentence):
     cases = [("pingxiang_city_2022", "市委书记、市文明委主任陈敏出席会议并讲话", "attendance"),
              ("pingxiang_city_2022", "萍乡经开区管委会主任等出席会议", "attendance"),
              ("changsha_county_2022", "区县领导赵文骄、郭瑞、莫金文", "attendance"),
              ("xinyang_2015", "市委常委、宣传部部长焦豫汝宣读了《信阳市创建全国文明城市工作实施方案》", "proceedings"),
              ("panjin_2023", "会议以电视电话会议形式召开", "attendance")]
     for doc_id, fragment, kind in cases:
-        sentence_exists(corpus, doc_id, fragment)
+        text = sentence(corpus, fragment, doc_id)["text"]
         assert units_with(directives, doc_id, fragment).empty, fragment
-        text = corpus.sentences[corpus.sentences["text"].str.contains(fragment, regex=False)]["text"].iloc[0]
         assert themes.exclusion(text) in (kind, "attendance", "proceedings")
 
 
-def test_thanks_with_a_noun_marker_is_not_a_directive(corpus, directives):
+def test_thanks_with_a_noun_marker_is_not_a_directive(corpus, directives, sentence):
     # 付出艰苦努力: 努力 is a noun here, but the rhetoric markers count it
     fragment = "我代表市四大班子向在创卫工作中付出艰苦努力"
-    sentence_exists(corpus, fragment=fragment, doc_id="xinyang_2015")
+    sentence(corpus, fragment, "xinyang_2015")
     assert units_with(directives, "xinyang_2015", fragment).empty
     assert themes.exclusion("我代表市四大班子向…全市人民表示崇高的敬意。") == "thanks"
 
 
-def test_statements_and_speech_frames_are_not_directives(corpus, directives):
+def test_statements_and_speech_frames_are_not_directives(corpus, directives, sentence):
     for doc_id, fragment in [("xinyang_2015", "充分发动是贯穿创建始终的关键环节"),        # opens with 充分 but states
                              ("pingxiang_city_2022", "陈敏从“四个方面”提出要求"),          # frame only
                              ("pingxiang_suburb_2020", "吴国荣要求："),
                              ("xinyang_2015", "全国文明城市是含金量最高、最有价值的城市品牌"),
                              ("changsha_county_2022", "是全国城市综合类评比中的最高荣誉")]:
-        sentence_exists(corpus, doc_id, fragment)
+        sentence(corpus, fragment, doc_id)
         assert units_with(directives, doc_id, fragment).empty, fragment
 
 
@@ -161,9 +155,9 @@ def test_bare_verb_instructions_under_a_heading_are_directives_with_speaker(dire
     assert row["speaker"] == "会议" and row["role"] == "meeting_collective"
 
 
-def test_semicolons_split_a_sentence_into_task_clauses(corpus, directives):
+def test_semicolons_split_a_sentence_into_task_clauses(corpus, directives, sentence):
     # 督查考核要严明严格，…限时整改；对因责任不落实…追究；对…给予表彰奖励。
-    sent = corpus.sentences[corpus.sentences["text"].str.startswith("督查考核要严明严格")].iloc[0]
+    sent = sentence(corpus, "^督查考核要严明严格", regex=True)
     parts = directives[(directives["doc_id"] == "changsha_county_2022") & (directives["sent_id"] == sent["sent_id"])]
     assert list(parts["clause_id"]) == [0, 1, 2]
     assert parts["text"].iloc[1] == "对因责任不落实、整改不到位的单位和个人，要实行责任倒查追究"
@@ -231,7 +225,14 @@ def test_theme_shares_have_counts_and_denominators(corpus, directives):
     n = directives.groupby("doc_id").size()
     for doc_id, g in shares.groupby("doc_id"):
         assert (g["n_directives"] == n[doc_id]).all()
-    assert np.allclose(shares["share"], shares["n_directives_with_theme"] / shares["n_directives"])
+    # xinyang_2015: 2 of its 46 directives name sanitation. Share 2/46 = 0.04348; Wilson (z = 1.95996,
+    # z² = 3.84146): centre (2/46 + 3.84146/92) / (1 + 3.84146/46) = 0.085233 / 1.083510 = 0.078664,
+    # half-width z·sqrt(0.043478·0.956522/46 + 3.84146/8464) / 1.083510 = 1.95996·0.036850 / 1.083510
+    # = 0.066658: [0.01201, 0.14532]
+    cell = shares[(shares["doc_id"] == "xinyang_2015") & (shares["theme"] == "sanitation")].iloc[0]
+    assert (cell["n_directives_with_theme"], cell["n_directives"]) == (2, 46)
+    assert cell["share"] == pytest.approx(0.04348, abs=1e-5)
+    assert (cell["ci_low"], cell["ci_high"]) == (pytest.approx(0.01201, abs=1e-5), pytest.approx(0.14532, abs=1e-5))
     assert (shares["ci_low"] <= shares["share"]).all() and (shares["share"] <= shares["ci_high"]).all()
 
 

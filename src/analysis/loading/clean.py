@@ -394,24 +394,30 @@ def _match_any(rules: list[dict], line: str) -> dict | None:
     return None
 
 
-#: A labelled byline field; the value is one run of non-space characters that is not itself a
-#: label (``作者: 信息来源: 转自本网`` has an empty author).
-BYLINE_FIELD_RE = re.compile(r"(信息来源|作者|来源|发布者|来自|评论|责任编辑|编辑|记者|通讯员)[:：]\s*"
-                             r"([^|｜\s:：]+)(?=[\s|｜]|$)")
+def byline_field_re(furniture: dict) -> re.Pattern:
+    """A labelled byline field (labels of furniture.yaml ``byline_fields``, tried in their order); the
+    value is one run of non-space characters that is not itself a label (``作者: 信息来源: 转自本网``
+    has an empty author)."""
+    labels = "|".join(map(re.escape, furniture["byline_fields"]["labels"]))
+    return _rx(f"({labels})[:：]\\s*([^|｜\\s:：]+)(?=[\\s|｜]|$)")
+
+
 #: A date in one of the forms of publication stamps: ``2022-10-25``, ``2014年03月04日``, ``22.01.2015``.
 BYLINE_DATE_RE = re.compile(r"(?P<y>\d{4})(?:-|年)(?P<m>\d{1,2})(?:-|月)(?P<d>\d{1,2})日?"
                             r"|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})")
 
 
-def parse_byline(line: str) -> dict:
-    """Date (ISO), time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``)."""
+def parse_byline(line: str, furniture: dict | None = None) -> dict:
+    """Date (ISO), time and the labelled fields of a byline (``2022-10-25作者: 蒋志斌 来源: 长沙县文明网``);
+    the field labels are furniture.yaml's ``byline_fields``."""
+    fur = furniture or load_rules().furniture
     out = {}
     if m := BYLINE_DATE_RE.search(line):
         y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
         out["date"] = f"{y}-{int(mo):02d}-{int(d):02d}"
         if t := re.match(r"\s*(\d{1,2}:\d{2})", line[m.end():]):
             out["time"] = t.group(1)
-    out.update({k: v for k, v in BYLINE_FIELD_RE.findall(line)})
+    out.update({k: v for k, v in byline_field_re(fur).findall(line)})
     return out
 
 
@@ -587,7 +593,7 @@ def clean_text(raw: str, file: str = "", rules: Rules | None = None, encoding: s
         if rule := _match_any(fur.get("line", []), line):
             drop("furniture", line, rule)
         elif rule := _match_any(fur.get("byline", []), line):
-            for key, value in parse_byline(line).items():  # the first byline's value wins
+            for key, value in parse_byline(line, fur).items():  # the first byline's value wins
                 audit.byline.setdefault(key, value)
             drop("byline", line, rule)
         elif rule := _match_any(fur.get("caption", []), line):

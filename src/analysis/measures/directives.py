@@ -21,6 +21,11 @@ DIRECTIVES_FILE = "directives.yaml"
 MARKER_COLUMNS = ["doc_id", "sent_id", "marker", "grade", "surface", "kind"]
 
 
+def grades(lexicon: Lexicon | None = None) -> list[dict]:
+    """The directive grades of directives.yaml, strongest first: ``{grade, name, color}`` each."""
+    return [dict(g) for g in as_lexicon(lexicon).yaml(DIRECTIVES_FILE)["grades"]]
+
+
 def _lexicon_of(data, lexicon: Lexicon | None) -> Lexicon:
     return data.lexicon if isinstance(data, Corpus) and lexicon is None else as_lexicon(lexicon)
 

@@ -31,28 +31,39 @@ class _Speaker:
 def speaker_role(title: str, lexicon: Lexicon | None = None) -> str:
     """Role for a title (``市委副书记、市长`` -> ``government_head``), by the ordered rules of speakers.yaml."""
     lex = as_lexicon(lexicon).yaml(SPEAKERS_FILE)
-    parts = [p.strip() for p in re.split(r"[、，,]", title or "") if p.strip()]
+    parts = [p.strip() for p in re.split(lex["metadata"]["title_separators"], title or "") if p.strip()]
     for rule in lex["roles"]:
         if any(p.endswith(rule["keyword"]) for p in parts):
             return rule["role"]
     return lex["default_role"] if parts else "unknown"
 
 
+def other_speakers(field: str, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
+    """``(name, title)`` of each item of a metadata ``other_speakers`` field (speakers.yaml ``metadata``):
+    ``康峰 (区委书记; speech relayed by 吴国荣); 李英`` -> ``[("康峰", "区委书记"), ("李英", "")]``."""
+    rules = as_lexicon(lexicon).yaml(SPEAKERS_FILE)["metadata"]
+    item_re = re.compile(rules["item"])
+    people = []
+    for item in field.split(rules["item_separator"]):
+        m = item_re.match(item)
+        if m:
+            people.append((m.group("name"), m.group("title")))
+        elif item.strip() and "(" not in item:
+            people.append((item.strip(), ""))
+    return people
+
+
 @memoised(SPEAKERS_FILE)
 def known_speakers(corpus: Corpus) -> dict[str, dict[str, _Speaker]]:
     """``doc_id -> name -> speaker`` from metadata: main_speaker, chair and other_speakers.
 
-    ``other_speakers`` is ``name (title; note); name (title)``; the title is the part before ``;``.
+    ``other_speakers`` is ``name (title; note); name (title)``, parsed by speakers.yaml's
+    ``metadata`` rules; the title is the part before ``;``.
     """
     out = {}
     for doc in corpus.documents.to_dict("records"):
         people = [(doc.get("main_speaker"), doc.get("main_speaker_title")), (doc.get("chair"), doc.get("chair_title"))]
-        for item in str(doc.get("other_speakers") or "").split(";"):
-            m = re.match(r"\s*([^()（）;]+?)\s*[(（]([^;)）]*)", item)
-            if m:
-                people.append((m.group(1), m.group(2)))
-            elif item.strip() and "(" not in item:
-                people.append((item.strip(), ""))
+        people += other_speakers(str(doc.get("other_speakers") or ""), corpus.lexicon)
         out[doc["doc_id"]] = {n: _Speaker(n, t or "", speaker_role(t or "", corpus.lexicon))
                               for n, t in people if isinstance(n, str) and n.strip()}
     return out

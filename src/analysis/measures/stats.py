@@ -8,11 +8,22 @@ from scipy import stats
 
 from analysis.loading.chars import HAN
 from analysis.loading.corpus import Corpus
+from analysis.loading.lexicon import Lexicon, as_lexicon
+
+#: The lexicon file with the confidence level, bootstrap size and seed.
+STATISTICS_FILE = "statistics.yaml"
 
 
-def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def setting(name: str, lexicon: Lexicon | None = None):
+    """One value of statistics.yaml's ``statistics`` section (``confidence_level``, ``n_boot``, ``seed``)."""
+    return as_lexicon(lexicon).yaml(STATISTICS_FILE)["statistics"][name]["value"]
+
+
+def wilson_interval(k, n, level: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for the proportions ``k/n`` (vectorised; clipped to [0, 1], exactly 0 for ``k == 0`` and 1 for ``k == n``; ``nan``
-    where ``n == 0``). Scalars in, 0-d arrays out: wrap in ``float`` for a single interval."""
+    where ``n == 0``). Scalars in, 0-d arrays out: wrap in ``float`` for a single interval. ``level``
+    defaults to statistics.yaml's ``confidence_level``."""
+    level = setting("confidence_level") if level is None else level
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     z = stats.norm.ppf(0.5 + level / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -25,16 +36,20 @@ def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
 
 
-def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int = 2000, seed: int = 20240601,
-                   level: float = 0.95) -> pd.DataFrame:
+def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int | None = None, seed: int | None = None,
+                   level: float | None = None) -> pd.DataFrame:
     """Rate per 1,000 Han characters with a bootstrap interval, resampling sentences per report.
 
     ``hits`` has one row per occurrence with ``doc_id, sent_id`` (e.g. :func:`directive_markers`, or
     a category of :func:`register_hits`). Each replicate draws a report's sentences with replacement
     (``numpy.random.default_rng(seed)``, reports in corpus order) and divides the hits in the drawn
     sentences by their Han characters. Returns ``doc_id, count, n_chars, rate_per_1k, ci_low,
-    ci_high, n_boot, seed``.
+    ci_high, n_boot, seed``. ``n_boot``, ``seed`` and ``level`` default to the corpus lexicon's
+    statistics.yaml.
     """
+    n_boot = setting("n_boot", corpus.lexicon) if n_boot is None else n_boot
+    seed = setting("seed", corpus.lexicon) if seed is None else seed
+    level = setting("confidence_level", corpus.lexicon) if level is None else level
     rng = np.random.default_rng(seed)
     per_sent = hits.groupby(["doc_id", "sent_id"]).size()
     rows = []
@@ -53,7 +68,7 @@ def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int = 2000, seed:
     return pd.DataFrame(rows)
 
 
-def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+def wilson(k: int, n: int, level: float | None = None) -> tuple[float, float]:
     """Wilson score interval for ``k`` successes in ``n`` trials (``(nan, nan)`` when ``n == 0``);
     see :func:`wilson_interval`."""
     lo, hi = wilson_interval(k, n, level)

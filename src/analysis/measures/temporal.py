@@ -217,13 +217,20 @@ def clause_at(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-#: Administrative suffixes of a province name (辽宁省 and 辽宁 are one province).
-PROVINCE_SUFFIX_RE = re.compile(r"(省|市|(壮族|回族|维吾尔)?自治区|特别行政区)$")
+#: The lexicon file with the administrative suffixes of province names.
+PLACES_FILE = "places.yaml"
 
 
-def province_name(name: str | None) -> str:
-    """A province as written without its suffix, for matching metadata to events.csv (辽宁省 -> 辽宁)."""
-    return PROVINCE_SUFFIX_RE.sub("", (name or "").strip())
+@lru_cache(maxsize=8)
+def _suffix_re(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def province_name(name: str | None, lexicon: Lexicon | None = None) -> str:
+    """A province as written without its suffix (places.yaml ``province_suffix``), for matching
+    metadata to events.csv (辽宁省 -> 辽宁)."""
+    pattern = as_lexicon(lexicon).yaml(PLACES_FILE)["province_suffix"]["pattern"]
+    return _suffix_re(pattern).sub("", (name or "").strip())
 
 
 def sentence_expressions(text: str, base: date | None, province: str = "", lexicon: Lexicon | None = None,
@@ -239,7 +246,7 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
     taken: list[tuple[int, int]] = []
     events = load_events(lexicon)
     for ev in events.itertuples():
-        if ev.province and province_name(ev.province) != province_name(province):
+        if ev.province and province_name(ev.province, lexicon) != province_name(province, lexicon):
             continue
         for m in re.finditer(ev.pattern, text):
             span = (m.start(), m.end())
@@ -307,7 +314,7 @@ def expressions(corpus: Corpus, include_rejected: bool = False) -> pd.DataFrame:
     return table[table["kind"] != "rejected"].reset_index(drop=True)
 
 
-@memoised(TEMPORAL_FILE, EVENTS_FILE)
+@memoised(TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE)
 def all_expressions(corpus: Corpus) -> pd.DataFrame:
     """Every temporal expression in the corpus, one row each (columns :data:`EXPRESSION_COLUMNS`).
 

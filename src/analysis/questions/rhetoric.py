@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.loading.chars import HAN, HAN_RE
 from analysis.loading.corpus import Corpus
+from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
 from analysis.loading.tokenize import DICTIONARY_FILE, stopwords
 from analysis.measures.directives import DIRECTIVES_FILE, directive_markers, sentence_directives
@@ -243,7 +244,12 @@ def parallel_template(members: list[str]) -> str:
     return "".join(chars[0] if len(set(chars)) == 1 else SLOT for chars in zip(*members))
 
 
-def find_parallel_runs(text: str, min_members: int = 3) -> list[dict]:
+def min_parallel_members(lexicon: Lexicon | None = None) -> int:
+    """The fewest members of a parallel construction (formulas.yaml ``parallel.min_members``)."""
+    return int(as_lexicon(lexicon).yaml(FORMULAS_FILE)["parallel"]["min_members"]["value"])
+
+
+def find_parallel_runs(text: str, min_members: int | None = None) -> list[dict]:
     """Runs of at least ``min_members`` consecutive 、/，/；-separated segments of equal length that
     share a template (at least one fixed and one varying position).
 
@@ -251,8 +257,10 @@ def find_parallel_runs(text: str, min_members: int = 3) -> list[dict]:
     compared; likewise the last may carry trailing words (人人参与创建的良好局面): its first characters.
     A trimmed last member is kept only if it leaves the template of the others unchanged; a trimmed
     first member that blurs the template is dropped when ``min_members`` others remain without it.
-    Returns ``{template, members, length}`` for each maximal run, left to right.
+    Returns ``{template, members, length}`` for each maximal run, left to right. ``min_members``
+    defaults to formulas.yaml (see :func:`min_parallel_members`).
     """
+    min_members = min_parallel_members() if min_members is None else min_members
     segs = [EDGE_PUNCT_RE.sub("", s) for s in PARALLEL_DELIMITERS_RE.split(text)]
     runs, i = [], 0
     while i + min_members <= len(segs):
@@ -283,16 +291,18 @@ def _has_template(members: list[str]) -> bool:
     return SLOT in template and template.strip(SLOT) != "" and all(HAN_RE.fullmatch(c) for m in members for c in m)
 
 
-@memoised()
-def parallel_constructions(corpus: Corpus, min_members: int = 3) -> pd.DataFrame:
-    """排比 within sentences: ``doc_id, sent_id, template, n_members, length, members``.
+@memoised(FORMULAS_FILE)
+def parallel_constructions(corpus: Corpus, min_members: int | None = None) -> pd.DataFrame:
+    """排比 within sentences: ``doc_id, sent_id, template, n_members, length, members`` (runs of at
+    least ``min_members``, by default formulas.yaml's ``parallel.min_members``).
 
     立必胜之志、下务实之功、聚全民之力、担千钧之责 -> ``＿＿＿之＿``; 更加坚定的决心、更加饱满的热情、
     更加务实的举措、更加过硬的作风 -> ``更加＿＿的＿＿``. Members are joined with ``、``.
     """
+    members = min_parallel_members(corpus.lexicon) if min_members is None else min_members
     rows = [{"doc_id": r.doc_id, "sent_id": r.sent_id, "template": run["template"],
              "n_members": len(run["members"]), "length": run["length"], "members": "、".join(run["members"])}
-            for r in corpus.sentences.itertuples() for run in find_parallel_runs(r.text, min_members)]
+            for r in corpus.sentences.itertuples() for run in find_parallel_runs(r.text, members)]
     cols = ["doc_id", "sent_id", "template", "n_members", "length", "members"]
     return pd.DataFrame(rows, columns=cols).astype({"sent_id": "int64", "n_members": "int64", "length": "int64"})
 
@@ -355,19 +365,17 @@ def profile(corpus: Corpus) -> pd.DataFrame:
     return out.loc[corpus.doc_ids]
 
 
-#: Display names of the measures that are not register categories (those are named in register.yaml).
-MEASURE_LABELS = {
-    "directive_markers": "Directive markers 要…",
-    "four_char_phrases": "Four-character phrases 四字格",
-    "parallel_constructions": "Parallel constructions 排比",
-    "quotations": "Quotations “…”",
-}
+#: The measures of :func:`measure_hits` that are not register categories, in order (their display
+#: names are in register.yaml's ``labels``, with the categories').
+OTHER_MEASURES = ("directive_markers", "four_char_phrases", "parallel_constructions", "quotations")
 
 
 def measure_labels(corpus: Corpus) -> dict[str, str]:
-    """``measure -> display name`` for every measure of :func:`measure_hits`, in their order."""
+    """``measure -> display name`` for every measure of :func:`measure_hits`, in their order
+    (register.yaml ``labels``; a measure without a label is shown by its name)."""
     reg = corpus.lexicon.yaml(REGISTER_FILE)
-    return {**MEASURE_LABELS, **{c: reg.get("labels", {}).get(c, c) for c in reg["categories"]}}
+    labels = reg.get("labels", {})
+    return {m: labels.get(m, m) for m in (*OTHER_MEASURES, *reg["categories"])}
 
 
 def directive_strength_shares(corpus: Corpus) -> pd.DataFrame:
@@ -415,11 +423,12 @@ def measure_hits(corpus: Corpus) -> dict[str, pd.DataFrame]:
     return out
 
 
-def rate_intervals(corpus: Corpus, n_boot: int = 2000, seed: int = 20240601) -> pd.DataFrame:
+def rate_intervals(corpus: Corpus, n_boot: int | None = None, seed: int | None = None) -> pd.DataFrame:
     """Every measure of :func:`measure_hits` as a rate per 1,000 Han characters with a bootstrap
     interval (sentences resampled per report; see :func:`bootstrap_rate`). Long format: ``measure,
     doc_id, count, n_chars, rate_per_1k, ci_low, ci_high, n_boot, seed``. Each measure uses its own
-    generator seeded with ``seed``, so adding a measure does not change the others' intervals."""
+    generator seeded with ``seed``, so adding a measure does not change the others' intervals.
+    ``n_boot`` and ``seed`` default to statistics.yaml."""
     frames = [bootstrap_rate(corpus, hits, n_boot=n_boot, seed=seed).assign(measure=name)
               for name, hits in measure_hits(corpus).items()]
     out = pd.concat(frames, ignore_index=True)

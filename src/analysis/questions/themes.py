@@ -402,10 +402,15 @@ def examples_in_corpus(corpus: Corpus, codebook: dict | None = None) -> pd.DataF
 # validation against the hand-coded sample
 
 
-def annotation_sample(directives_df: pd.DataFrame, per_report: int = 16, seed: int = 20261122) -> pd.DataFrame:
+def annotation_sample(directives_df: pd.DataFrame, per_report: int | None = None, seed: int | None = None,
+                      codebook: dict | None = None) -> pd.DataFrame:
     """A sample of directives for hand coding: ``per_report`` from each report (all if fewer), drawn
     with a fixed seed, then alternately assigned to ``dev`` and ``heldout`` within each report in
-    random order. Columns ``directive_id, doc_id, text, split``, in text order."""
+    random order. Columns ``directive_id, doc_id, text, split``, in text order. ``per_report`` and
+    ``seed`` default to the codebook's ``annotation_sample``."""
+    settings = (codebook or load_codebook())["annotation_sample"]
+    per_report = settings["per_report"] if per_report is None else per_report
+    seed = settings["seed"] if seed is None else seed
     rng = np.random.default_rng(seed)
     parts = []
     for _, g in directives_df.groupby("doc_id", sort=False):

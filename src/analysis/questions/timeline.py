@@ -16,10 +16,11 @@ from analysis.loading.corpus import Corpus
 from analysis.loading.memo import memoised
 from analysis.measures.directives import DIRECTIVES_FILE, directive_markers
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers
-from analysis.measures.stats import wilson
+from analysis.measures.stats import setting, wilson
 from analysis.measures.temporal import (  # noqa: F401
     CLAUSE_RE,
     EVENTS_FILE,
+    PLACES_FILE,
     TEMPORAL_FILE,
     all_expressions,
     clause_at,
@@ -64,7 +65,7 @@ def _cue_regex(cues: list[str]) -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(cues, key=len, reverse=True))))
 
 
-@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
+@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
 def stage_evidence(corpus: Corpus) -> pd.DataFrame:
     """Every stage cue found: ``doc_id, stage, where (meeting_name or sent_id), cue, text``."""
     lex = load_stages(corpus)
@@ -84,7 +85,7 @@ def stage_evidence(corpus: Corpus) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "stage", "where", "cue", "text"])
 
 
-@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
+@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
 def meeting_stage(corpus: Corpus) -> pd.DataFrame:
     """The campaign stage of each meeting: ``doc_id, stage, evidence`` (+ ``label_en, name_cues,
     content_hits, score, all_stages``).
@@ -142,7 +143,7 @@ def promise_what(text: str, start: int, end: int, others: list[tuple[int, int]])
     return text[left:right].strip()
 
 
-@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
+@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
 def dated_promises(corpus: Corpus) -> pd.DataFrame:
     """Every dated promise: ``doc_id, what, by_when, speaker, sentence`` (+ ``sent_id, surface, kind,
     resolved, role, attribution``).
@@ -180,7 +181,7 @@ def dated_promises(corpus: Corpus) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
+@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
 def sentence_orientation(corpus: Corpus) -> pd.DataFrame:
     """Per sentence: ``doc_id, sent_id, past, present, future`` (booleans, multi-label) and ``cues``.
 
@@ -219,14 +220,16 @@ def sentence_orientation(corpus: Corpus) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def orientation(corpus: Corpus, level: float = 0.95) -> pd.DataFrame:
+def orientation(corpus: Corpus, level: float | None = None) -> pd.DataFrame:
     """Temporal orientation per report: for past, present and future, the number of sentences,
-    the denominator (all sentences of the report), the share and its Wilson interval.
+    the denominator (all sentences of the report), the share and its Wilson interval (``level``
+    defaults to statistics.yaml's ``confidence_level``).
 
     Long format: ``doc_id, label, orientation, n_sentences, n_total, share, ci_low, ci_high``;
     a sentence can count for several orientations, so shares do not add up to 1.
     """
     so = sentence_orientation(corpus)
+    level = setting("confidence_level", corpus.lexicon) if level is None else level
     labels = corpus.labels
     rows = []
     for doc_id in corpus.doc_ids:

@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 from scipy.cluster import hierarchy
 
 from analysis.loading.corpus import Corpus
+from analysis.measures.directives import grades as directive_grades
 from analysis.measures.keyness import keyness
 from analysis.questions.compare import cluster, formula_matrix, similarity, top_key_terms
 from analysis.questions.overview import size_table
@@ -58,17 +59,15 @@ def plot_sizes(corpus: Corpus):
     return fig
 
 
-#: Colours of the directive grades in figures (obligation dark to none light), in the order 3, 2, 1, 0.
-STRENGTH_COLORS = ["#D55E00", "#E69F00", "#F0E442", "#DDDDDD"]
-
-
 def plot_directive_strength(corpus: Corpus, strength: pd.DataFrame | None = None):
     """100% bars of each report's sentences by strongest directive (see :func:`directive_strength_shares`),
-    grades named from directives.yaml's grading; each bar labelled with its number of sentences."""
+    grades named and coloured from directives.yaml's ``grades`` (``name (grade)``, strongest first);
+    each bar labelled with its number of sentences."""
     strength = directive_strength_shares(corpus) if strength is None else strength
-    names = {3: "obligation (3)", 2: "exhortation (2)", 1: "softer (1)", 0: "no directive (0)"}
-    return stacked_shares(strength, corpus.labels, parts={f"share_strength_{g}": names[g] for g in (3, 2, 1, 0)},
-                          colors=STRENGTH_COLORS, totals=strength["n_sentences"],
+    grades = directive_grades(corpus.lexicon)
+    return stacked_shares(strength, corpus.labels,
+                          parts={f"share_strength_{g['grade']}": f"{g['name']} ({g['grade']})" for g in grades},
+                          colors=[g["color"] for g in grades], totals=strength["n_sentences"],
                           title="Strongest directive in each sentence")
 
 

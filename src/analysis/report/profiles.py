@@ -6,19 +6,24 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.loading.corpus import Corpus
+from analysis.loading.errors import AnalysisError
 from analysis.measures.keyness import keyness
 from analysis.questions import rhetoric, themes, timeline
 from analysis.questions.compare import top_key_terms
 
-#: Rhetoric measures shown in a profile: (column of rhetoric.profile, readable name).
-PROFILE_RHETORIC = [
-    ("directive_markers_per_1k", "directive markers per 1,000 chars"),
-    ("share_directive_sentences", "share of sentences with a directive"),
-    ("military_campaign_metaphor_per_1k", "military/campaign metaphors per 1,000 chars"),
-    ("people_centred_per_1k", "people-centred terms per 1,000 chars"),
-    ("party_ideology_per_1k", "Party/ideology terms per 1,000 chars"),
-    ("four_char_phrases_per_1k", "four-character phrases per 1,000 chars"),
-]
+
+def profile_rhetoric(corpus: Corpus, rhet: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(column of rhetoric.profile, readable name)`` of each rhetoric line of a profile, from
+    register.yaml's ``profile`` list; raises :class:`AnalysisError` naming register.yaml when a listed
+    column is not computed (e.g. a register category was renamed)."""
+    listed = [(e["column"], e["name"]) for e in corpus.lexicon.yaml(rhetoric.REGISTER_FILE)["profile"]]
+    missing = [col for col, _ in listed if col not in rhet.columns]
+    if missing:
+        known = ", ".join(rhetoric.measure_labels(corpus))
+        raise AnalysisError(corpus.lexicon.path(rhetoric.REGISTER_FILE),
+                            f"profile lists {', '.join(missing)}, which rhetoric.profile does not compute "
+                            f"(measures and categories: {known}; use <name>_per_1k or share_directive_sentences)")
+    return listed
 
 
 PROFILE_FIELDS = ["report", "meeting date", "level", "stage", "main speaker", "top themes", "rhetoric",
@@ -31,7 +36,8 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
     Every number comes from the module that computes it: metadata (date, level, speaker),
     ``timeline.meeting_stage`` (stage and its evidence), ``themes.theme_shares`` (top ``n_themes``
     themes by share of directives, with ``k/n``), ``rhetoric.profile`` (the rates of
-    ``PROFILE_RHETORIC``), :func:`top_key_terms` (distinctive terms with counts) and
+    register.yaml's ``profile`` list, see :func:`profile_rhetoric`), :func:`top_key_terms`
+    (distinctive terms with counts) and
     ``timeline.dated_promises`` (what, by when).
     """
     docs = corpus.documents.set_index("doc_id")
@@ -39,6 +45,7 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
     shares = themes.theme_shares(corpus)
     theme_names = themes.theme_labels(themes.load_codebook(corpus.lexicon.path(themes.CODEBOOK_FILE)), lang="both")
     rhet = rhetoric.profile(corpus)
+    rhet_lines = profile_rhetoric(corpus, rhet)
     key = top_key_terms(keyness(corpus), corpus.lexicon)
     promises = timeline.dated_promises(corpus)
     rows = []
@@ -51,7 +58,7 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
         sh = sh.sort_values(["share", "theme"], ascending=[False, True], kind="mergesort").head(n_themes)
         top_themes = "; ".join(f"{theme_names.get(t, t)} {k}/{n}" for t, k, n in
                                zip(sh["theme"], sh["n_directives_with_theme"], sh["n_directives"])) or "—"
-        rh = "; ".join(f"{name} {rhet.at[doc_id, col]:g}" for col, name in PROFILE_RHETORIC if col in rhet.columns)
+        rh = "; ".join(f"{name} {rhet.at[doc_id, col]:g}" for col, name in rhet_lines)
         kt = key[key["doc_id"] == doc_id]
         terms = "; ".join(f"{t} ({c} vs {r} in the rest)" for t, c, r in zip(kt["term"], kt["count"], kt["count_rest"]))
         pr = promises[promises["doc_id"] == doc_id]
