@@ -1,6 +1,7 @@
 """The loader's fast paths give exactly what the plain, obvious implementations give.
 
-Each reference below is the straightforward version of a step (as the loader first had it); the
+Each reference below is a straightforward version of a step, written independently of the loader
+(the pinyin reference scans character by character, without the loader's regular expressions); the
 fast version must agree with it on the bundled reports, on traps and on random strings.
 """
 
@@ -15,24 +16,37 @@ import pytest
 from conftest import RAW, SEED_FILES
 
 from analysis.loading import clean, segment, tokenize
-from analysis.loading.clean import ANNOTATION_RE, normalise_punctuation, strip_annotations, to_simplified
+from analysis.loading.clean import normalise_punctuation, strip_annotations, to_simplified
+
+
+def _pinyin_letters() -> frozenset[str]:
+    """The letters of a pinyin syllable, spelled out (a-z, the tone-marked vowels, ü, ń ň ǹ ḿ)."""
+    return frozenset("abcdefghijklmnopqrstuvwxyz" "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü" "ńňǹḿ")
 
 
 def ref_strip_annotations(text: str):
+    """Character by character, with no regular expression: a Han character, ``(``, one to seven
+    pinyin letters and ``)`` lose the parenthesis when the letters spell a valid syllable."""
     per_char, syllables = clean._readings()
-    removed, mismatches = 0, []
-
-    def replace(m):
-        nonlocal removed
-        han, py = m.group("han"), m.group("py")
-        if py not in syllables:
-            return m.group(0)
-        removed += 1
-        if py not in per_char.get(han, ()):
-            mismatches.append({"char": han, "pinyin": py, "offset": m.start()})
-        return han
-
-    return ANNOTATION_RE.sub(replace, text), removed, mismatches
+    letters = _pinyin_letters()
+    out, removed, mismatches, i = [], 0, [], 0
+    while i < len(text):
+        c = text[i]
+        if clean.count_han(c) and text[i + 1 : i + 2] == "(":
+            j = i + 2
+            while j < len(text) and text[j] in letters and j - (i + 2) < 8:
+                j += 1
+            py = text[i + 2 : j]
+            if 1 <= len(py) <= 7 and text[j : j + 1] == ")" and py in syllables:
+                out.append(c)
+                removed += 1
+                if py not in per_char.get(c, ()):
+                    mismatches.append({"char": c, "pinyin": py, "offset": i})
+                i = j + 1
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out), removed, mismatches
 
 
 def ref_normalise_punctuation(line: str):
@@ -80,6 +94,22 @@ def test_strip_annotations_matches_reference_on_traps():
              "会议(PPT)", "中(zhōng)(zhōng)國", "中(zhōngg)", "中(abcdefgh)", "中()", "(ā)", "中(ā", "會(huì)" * 50 + "中(bu)"]
     for text in traps + random_strings("會(huì)議(yì)擴(kuò)大中(zhōng)(x)(abc)萍鄉(xiāng)不(bu)", 3000, 40):
         assert strip_annotations(text) == ref_strip_annotations(text), text
+
+
+def test_strip_annotations_properties_on_reports():
+    """On the real reports: no Han character is lost or added; each mismatch points at its
+    annotation in the input; each removal deletes at least ``(`` + a letter + ``)``."""
+    han = re.compile(f"[{clean.HAN}]")
+    total = 0
+    for text in raw_texts():
+        out, removed, mismatches = strip_annotations(text)
+        total += removed
+        assert han.findall(out) == han.findall(text)
+        assert len(text) - len(out) >= 3 * removed
+        for m in mismatches:
+            i = m["offset"]
+            assert text[i] == m["char"] and text[i + 1 : i + 3 + len(m["pinyin"])] == f"({m['pinyin']})"
+    assert total > 0  # some bundled reports carry the injected pinyin
 
 
 def test_annotation_that_is_not_a_syllable_stays_and_one_that_is_not_a_reading_is_listed():
