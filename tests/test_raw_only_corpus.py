@@ -93,3 +93,44 @@ def test_metadata_wins_and_disagreements_are_listed(corpus):
     assert corpus.documents.set_index("doc_id").at["pingxiang_suburb_2020", "admin_level"] == \
         "township-level management committee"
     assert inferred.at[("pingxiang_city_2022", "meeting_date"), "status"] == "agrees"
+
+
+@pytest.mark.slow
+def test_a_raw_only_folder_of_dev_reports_runs_through_every_notebook_and_page(tmp_path):
+    """Twelve dev reports from as many outlets, with SOURCES.csv and no metadata.csv, through every
+    notebook (no error output) and the site (a page per notebook, every report named)."""
+    import csv
+
+    import nbformat
+
+    from analysis.loading.config import CORPUS_ENV, OUTPUT_ENV
+    from analysis.report.build import execute_notebook, notebook_paths
+    from analysis.report.site import export_site
+
+    if not (DEV / "raw").is_dir():
+        pytest.skip(f"development corpus not found at {DEV} (../shared/corpus_dev relative to the repository root)")
+    root = tmp_path / "corpus"
+    (root / "raw").mkdir(parents=True)
+    files = sorted(p.name for p in (DEV / "raw").glob("d*.txt"))[::3][:12]
+    for name in files:
+        shutil.copyfile(DEV / "raw" / name, root / "raw" / name)
+    with open(DEV / "SOURCES.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["file"] in files]
+    with open(root / "SOURCES.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    corpus = load_corpus(root)
+    labels = list(corpus.labels.values())
+    env = {CORPUS_ENV: str(root), OUTPUT_ENV: str(tmp_path / "out")}
+    executed = []
+    for nb_path in notebook_paths():
+        target = tmp_path / nb_path.name
+        execute_notebook(nb_path, env=env, output=target)
+        nb = nbformat.read(target, as_version=4)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        assert not errors, f"{nb_path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+        executed.append(target)
+    index = export_site(executed, out=tmp_path / "out" / "site")
+    overview = (index.parent / "01_corpus_overview.html").read_text(encoding="utf-8")
+    assert all(lab in overview for lab in labels), "a report's label is missing from the overview page"

@@ -47,6 +47,8 @@ EXPRESSION_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "surface", 
 NO_BASE = date(2000, 1, 1)
 
 
+#: An ISO date as jionlp writes one (it writes an open end as "inf").
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Clause boundaries used to cut the "what" of a promise out of its sentence.
 CLAUSE_RE = re.compile(r"[，；：。！？,;:]")
 
@@ -109,6 +111,18 @@ def jionlp_times(text: str, base: date) -> list[dict]:
     import copy
 
     return copy.deepcopy(list(_jionlp_cached(text, base)))
+
+
+def date_bounds(value: str) -> tuple[str, str]:
+    """First and last day of a date known to the day, the month or the year (``2008-04`` ->
+    ``2008-04-01``, ``2008-04-30``); a full ISO date is both."""
+    value = str(value).strip()
+    if re.fullmatch(r"\d{4}", value):
+        return f"{value}-01-01", f"{value}-12-31"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        y, m = map(int, value.split("-"))
+        return f"{value}-01", f"{value}-{calendar.monthrange(y, m)[1]:02d}"
+    return value, value
 
 
 def _add_years(d: date, n: int) -> date:
@@ -178,7 +192,7 @@ def _jionlp_reading(hit: dict) -> str:
     """jionlp's result as a short string for the ``jionlp`` column."""
     t = hit["time"]
     if isinstance(t, list):
-        return f"{hit['type']} {t[0][:10]}..{t[1][:10]}"
+        return f"{hit['type']} {str(t[0])[:10]}..{str(t[1])[:10]}"
     return f"{hit['type']} {t}"
 
 
@@ -187,8 +201,12 @@ def _from_jionlp(hit: dict) -> dict:
     t, kind, note = hit["time"], "point", ""
     start = end = None
     if hit["type"] in ("time_point", "time_span") and isinstance(t, list):
-        start, end = t[0][:10], t[1][:10]
+        start, end = str(t[0])[:10], str(t[1])[:10]
         kind = "point" if start == end or hit["type"] == "time_point" else "interval"
+        # jionlp writes an open end as "inf" / "-inf" (``2020年以来`` against a base before it): kept open
+        if not ISO_DATE_RE.match(start) or not ISO_DATE_RE.match(end):
+            note = f"jionlp {t[0]}..{t[1]}: open-ended"
+            start, end, kind = (start if ISO_DATE_RE.match(start) else None), (end if ISO_DATE_RE.match(end) else None), "interval"
     elif hit["type"] == "time_delta":
         kind, note = "duration", f"jionlp delta {t}; no anchor in the text"
     else:

@@ -24,6 +24,7 @@ from analysis.measures.temporal import (  # noqa: F401
     TEMPORAL_FILE,
     all_expressions,
     clause_at,
+    date_bounds,
     expressions,
     load_events,
     load_temporal,
@@ -277,9 +278,10 @@ def timeline_points(corpus: Corpus) -> pd.DataFrame:
     rows = []
     for m in mt.itertuples():
         if m.meeting_date:
+            start, end = date_bounds(m.meeting_date)   # a month or a year known only: the whole of it
             rows.append({"doc_id": m.doc_id, "lane": m.city or m.label, "label": m.label,
-                         "admin_level": m.admin_level, "what": "meeting", "start": m.meeting_date,
-                         "end": m.meeting_date, "surface": st.at[m.doc_id, "stage"], "sent_id": -1})
+                         "admin_level": m.admin_level, "what": "meeting", "start": start,
+                         "end": end, "surface": st.at[m.doc_id, "stage"], "sent_id": -1})
     keep = ex[ex["resolved"] & ex["refers_to"].isin(["past_start", "achievement", "target", "event", "past"])]
     lanes = mt.set_index("doc_id")
     for x in keep.itertuples():

@@ -114,8 +114,11 @@ def _group(word: str, syllables: list[str]) -> list[str]:
         return ["".join(syllables)]
     if len(word) == 4:
         return ["".join(syllables[:2]), "".join(syllables[2:])]
+    parts = general_tokenizer().lcut(word, HMM=False)
+    if len(parts) == 1:   # a long word of the general dictionary itself (a place or an organisation)
+        return ["".join(syllables)]
     out, i = [], 0
-    for part in general_tokenizer().lcut(word, HMM=False):
+    for part in parts:
         out.extend(_group(part, syllables[i : i + len(part)]))
         i += len(part)
     return out
