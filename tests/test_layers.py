@@ -69,3 +69,24 @@ def test_notebook_04_computes_temporal_expressions_once(corpus):
     assert ns["corpus"] is fresh
     assert fresh.computed["temporal.all_expressions"] == 1
     assert sum(fresh.computed.values()) == len(fresh.computed)   # every memoised measure once
+
+
+def test_every_error_class_of_the_package_derives_from_analysis_error():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import analysis
+    from analysis.loading.errors import AnalysisError
+
+    found = {}
+    for info in pkgutil.walk_packages(analysis.__path__, "analysis."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if inspect.isclass(obj) and issubclass(obj, Exception) and obj.__module__ == info.name:
+                found[f"{info.name}.{name}"] = obj
+    assert {"analysis.loading.errors.CorpusError", "analysis.loading.lexicon.LexiconError"} <= set(found)
+    stray = [n for n, cls in found.items() if not issubclass(cls, AnalysisError)]
+    assert not stray, f"error classes outside the AnalysisError family: {stray}"

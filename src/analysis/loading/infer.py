@@ -1040,7 +1040,8 @@ def infer_metadata(title: str, text: str, audit: dict, source: dict | None = Non
     report's row of the corpus folder's ``SOURCES.csv`` (``outlet``, ``source`` address), if any.
     """
     lex = load_lexicon(lexicon_dir)
-    title, body = _norm(title or ""), _norm(text or "")
+    scope = int(lex["people"]["inference_scope"]["max_chars"])   # the lead and first paragraphs (people.yaml)
+    title, body = _norm(title or ""), _norm((text or "")[:scope])
     furniture = [(w, _norm(t)) for w, t in _furniture(title, audit or {})]
     url = (source or {}).get("source", "") or ""
     dates = infer_dates(title, body, furniture, url, lex)

@@ -56,36 +56,37 @@ def join_names(text: str, tokens: dict, names) -> tuple[dict, list[str]]:
     """``tokens`` (``vocab, code, start, sent_id`` as from :func:`analysis.loading.tokenize.tokenize_document`)
     with every occurrence of ``names`` as one token; returns ``(tokens, names that were joined)``.
 
-    Whitespace tokens stay left out, as in the input. A name that crosses a sentence boundary is
-    left as it is.
+    One pass over the tokens (linear in the report's length). Whitespace tokens stay left out, as in
+    the input; a token that straddles a name's edge is cut there; a name that crosses a sentence
+    boundary is left as it is.
     """
+    spans = name_spans(text, names)
+    if not spans:
+        return tokens, []
     vocab = list(tokens["vocab"])
     code, start, sent = (np.asarray(tokens[k]) for k in ("code", "start", "sent_id"))
     lengths = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
-    end = start.astype(np.int64) + lengths[code] if len(code) else np.zeros(0, dtype=np.int64)
-    words = [vocab[c] for c in code]
-    starts, ends, sents = start.astype(np.int64).tolist(), end.tolist(), sent.tolist()
-    joined: list[str] = []
-    for s, e, name in reversed(name_spans(text, names)):   # right to left keeps earlier indices valid
-        i = int(np.searchsorted(ends, s, side="right"))     # first token ending after s
-        j = int(np.searchsorted(starts, e, side="left"))    # first token starting at or after e
-        if i >= j or (starts[i] == s and ends[i] == e and j == i + 1):
-            continue                                        # no token there, or already one token
-        if sents[i] != sents[j - 1]:
-            continue
-        pieces = [(s, e)]
-        if starts[i] < s:                                   # a token straddling the name's start
-            pieces.insert(0, (starts[i], s))
-        if ends[j - 1] > e:                                 # a token straddling the name's end
-            pieces.append((e, ends[j - 1]))
-        words[i:j] = [text[a:b] for a, b in pieces]
-        starts[i:j] = [a for a, _ in pieces]
-        ends[i:j] = [b for _, b in pieces]
-        sents[i:j] = [sents[i]] * len(pieces)
-        joined.append(name)
+    starts = start.astype(np.int64)
+    ends = starts + lengths[code] if len(code) else np.zeros(0, dtype=np.int64)
+    first = np.searchsorted(ends, [s for s, _, _ in spans], side="right")   # first token ending after s
+    after = np.searchsorted(starts, [e for _, e, _ in spans], side="left")  # first token starting at/after e
+    out_s, out_e, out_sent, joined, k = [], [], [], set(), 0
+    n = len(code)
+    for (s, e, name), i, j in zip(spans, first.tolist(), after.tolist()):
+        if i >= j or i < k or (j == i + 1 and starts[i] == s and ends[i] == e) or sent[i] != sent[j - 1]:
+            continue                       # no token, overlaps a joined name, already one token, or two sentences
+        out_s += starts[k:i].tolist(); out_e += ends[k:i].tolist(); out_sent += sent[k:i].tolist()  # noqa: E702
+        pieces = ([(int(starts[i]), s)] if starts[i] < s else []) + [(s, e)] + \
+            ([(e, int(ends[j - 1]))] if ends[j - 1] > e else [])
+        out_s += [a for a, _ in pieces]; out_e += [b for _, b in pieces]  # noqa: E702
+        out_sent += [int(sent[i])] * len(pieces)
+        joined.add(name)
+        k = j
     if not joined:
         return tokens, []
+    out_s += starts[k:n].tolist(); out_e += ends[k:n].tolist(); out_sent += sent[k:n].tolist()  # noqa: E702
     index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int32, count=len(words))
-    return ({"vocab": list(index), "code": codes, "start": np.asarray(starts, dtype=np.int32),
-             "sent_id": np.asarray(sents, dtype=np.int32)}, sorted(set(joined)))
+    codes = np.fromiter((index.setdefault(text[a:b], len(index)) for a, b in zip(out_s, out_e)),
+                        dtype=np.int32, count=len(out_s))
+    return ({"vocab": list(index), "code": codes, "start": np.asarray(out_s, dtype=np.int32),
+             "sent_id": np.asarray(out_sent, dtype=np.int32)}, sorted(joined))

@@ -16,7 +16,8 @@ import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402,F401
 from matplotlib import font_manager  # noqa: E402
 
-from analysis.loading.config import figures_dir  # noqa: E402
+from analysis.loading.config import figures_dir
+from analysis.loading.errors import AnalysisError  # noqa: E402
 
 #: Bundled font file inside the mplfonts package, tried first.
 BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
@@ -27,7 +28,7 @@ GLYPH_WARNING = r"Glyph .* missing from (current )?font"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 
 
-class FontNotFoundError(RuntimeError):
+class FontNotFoundError(AnalysisError, RuntimeError):
     """No font that can draw Chinese characters is available."""
 
 
@@ -48,7 +49,7 @@ def cjk_font() -> tuple[str, Path]:
             continue
         return family, Path(found)
     raise FontNotFoundError(
-        "No CJK font found: install the project's requirements (they include mplfonts, which ships "
+        None, "No CJK font found: install the project's requirements (they include mplfonts, which ships "
         "Noto Sans CJK SC) or a system font such as Debian's fonts-noto-cjk."
     )
 
