@@ -73,3 +73,59 @@ def wilson(k: int, n: int, level: float | None = None) -> tuple[float, float]:
     see :func:`wilson_interval`."""
     lo, hi = wilson_interval(k, n, level)
     return float(lo), float(hi)
+
+
+def group_means(values: pd.Series, groups: pd.Series, n_boot: int | None = None, seed: int | None = None,
+                level: float | None = None) -> pd.DataFrame:
+    """Mean of a per-report measure in each group, with a percentile bootstrap interval over REPORTS
+    (the report is the unit: each replicate draws the group's reports with replacement).
+
+    ``values`` and ``groups`` are indexed by doc_id. Returns ``group, n_reports, mean, ci_low,
+    ci_high, n_boot, seed`` in order of first appearance; a group of one report has no interval.
+    Size, seed and level default to statistics.yaml.
+    """
+    n_boot = int(setting("n_boot") if n_boot is None else n_boot)
+    seed = int(setting("seed") if seed is None else seed)
+    level = float(setting("confidence_level") if level is None else level)
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"value": values, "group": groups}).dropna(subset=["value"])
+    rows = []
+    for group, g in frame.groupby("group", sort=False):
+        x = g["value"].to_numpy(dtype=float)
+        lo = hi = np.nan
+        if len(x) > 1:
+            means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+            lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+        rows.append({"group": group, "n_reports": len(x), "mean": float(x.mean()), "ci_low": lo, "ci_high": hi,
+                     "n_boot": n_boot, "seed": seed})
+    return pd.DataFrame(rows, columns=["group", "n_reports", "mean", "ci_low", "ci_high", "n_boot", "seed"])
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (controls the family-wise error rate)."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p)
+    adjusted = np.empty_like(p)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p) - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def group_differences(values: pd.Series, groups: pd.Series) -> pd.DataFrame:
+    """Every pair of groups: difference of mean per-report values, Welch's t-test p-value and the
+    Holm-adjusted p-value over all pairs (``group_a, group_b, n_a, n_b, difference, p_value,
+    p_holm``). Groups of fewer than two reports are left out."""
+    frame = pd.DataFrame({"value": values, "group": groups}).dropna(subset=["value"])
+    samples = {g: s["value"].to_numpy(dtype=float) for g, s in frame.groupby("group", sort=False) if len(s) >= 2}
+    names = list(samples)
+    rows = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            t = stats.ttest_ind(samples[a], samples[b], equal_var=False)
+            rows.append({"group_a": a, "group_b": b, "n_a": len(samples[a]), "n_b": len(samples[b]),
+                         "difference": float(samples[a].mean() - samples[b].mean()), "p_value": float(t.pvalue)})
+    out = pd.DataFrame(rows, columns=["group_a", "group_b", "n_a", "n_b", "difference", "p_value"])
+    out["p_holm"] = holm(out["p_value"]) if len(out) else []
+    return out

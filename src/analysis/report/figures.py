@@ -366,3 +366,48 @@ def plot_pair_overlap(corpus: Corpus, overlap: pd.DataFrame):
     fig.tight_layout()
     with_data(fig, overlap.set_index(["report_a", "report_b"]))
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# group views (a corpus of more reports than one figure can show one by one; see report.views)
+
+
+def _pooled(view, groups: pd.Series) -> pd.Series:
+    """Groups beyond the view's ``max_panels`` (the smallest) pooled as ``other`` (figures only)."""
+    sizes = groups.value_counts(sort=True)
+    keep = set(sizes.index[: max(1, view.max_panels - 1)]) if len(sizes) > view.max_panels else set(sizes.index)
+    return groups.where(groups.isin(keep), "other")
+
+
+def plot_group_distribution(values: pd.Series, view, title: str, xlabel: str, dots_max: int = 300):
+    """One row per group: each report's value as a dot (a box plot above ``dots_max`` reports), and
+    the group mean with its bootstrap interval over reports (:func:`analysis.measures.stats.group_means`).
+
+    ``values`` is indexed by doc_id. The figure's size depends on the number of groups (at most the
+    view's ``max_panels``), never on the number of reports.
+    """
+    from analysis.measures.stats import group_means
+
+    groups = _pooled(view, view.groups.reindex(values.index))
+    means = group_means(values, groups)
+    names = list(means["group"])
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.6))
+    y = {g: i for i, g in enumerate(reversed(names))}
+    if len(values) <= dots_max:
+        rng = np.random.default_rng(0)   # a fixed jitter, so the figure bytes are reproducible
+        ys = groups.map(y).to_numpy(dtype=float) + rng.uniform(-0.18, 0.18, len(values))
+        ax.plot(values.to_numpy(dtype=float), ys, "o", ms=3, alpha=0.5, color="#56B4E9", zorder=2)
+    else:
+        data = [values[groups == g].to_numpy(dtype=float) for g in reversed(names)]
+        ax.boxplot(data, positions=list(range(len(names))), orientation="horizontal", widths=0.5, showfliers=False)
+    for r in means.itertuples():
+        yi = y[r.group]
+        if not np.isnan(r.ci_low):
+            ax.plot([r.ci_low, r.ci_high], [yi, yi], color="black", lw=2, zorder=3)
+        ax.plot(r.mean, yi, "D", color="black", ms=5, zorder=4)
+    ax.set_yticks(list(y.values()), [f"{g} (n={n})" for g, n in zip(reversed(names), reversed(list(means["n_reports"])))])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return with_data(fig, means)
