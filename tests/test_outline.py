@@ -223,3 +223,14 @@ def test_bare_imperatives_are_a_third_of_pingxiangs_directives(corpus):
 
 def test_is_bundled(corpus, dev):
     assert rh.is_bundled(corpus) and not rh.is_bundled(dev)
+
+
+def test_bundled_reading_states_the_corrected_claims(corpus, dev):
+    """The reading's numbers come from the data: six relations, three levels, two runs of five, a third."""
+    text = rh.bundled_reading(corpus)
+    assert "announces 6 and the text gives 6 处理好" in text
+    assert "Xinyang's speech is 3 levels deep" in text
+    assert "2 constructions across sentences of 5 and 5 members" in text
+    assert "lose 10 of its 31 directive markers (32%)" in text
+    assert "not shown for this corpus" in rh.bundled_reading(dev)
+    assert "Outline" in rh.computed_findings(dev)
