@@ -401,7 +401,9 @@ def test_profile_counts_rates_and_denominators(corpus):
     assert [city[f"{c}_per_1k"] for c in ("directive_markers", "military_campaign_metaphor", "parallel_constructions",
                                           "quotations")] == [18.42, 9.51, 5.35, 13.67]
     assert p.loc["pingxiang_suburb_2020", "max_list_depth"] == 2
-    assert p.loc["xinyang_2015", "enumeration_items"] == 14
+    # lists, items and depth come from the outline (measures.outline): Xinyang has 7 + 10 + 6 items on three levels
+    assert p.loc["xinyang_2015", "enumeration_items"] == 23
+    assert p.loc["xinyang_2015", "max_list_depth"] == 3
     assert p["directive_markers"].sum() == len(rh.directive_markers(corpus))
 
 

@@ -16,17 +16,22 @@ Rates are per 1,000 Han characters of the cleaned body (``documents.n_chars``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.loading.chars import HAN, HAN_RE
+from analysis.loading.config import DATA_DIR
 from analysis.loading.corpus import Corpus
 from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
+from analysis.loading.segmenter import jieba_dict_path
 from analysis.loading.tokenize import DICTIONARY_FILE, stopwords
 from analysis.measures.directives import DIRECTIVES_FILE, directive_markers, sentence_directives
 from analysis.measures.keyness import keyness
 from analysis.measures.matching import count_substring, index_entries, match_runs, sentence_token_lists
+from analysis.measures.outline import OUTLINE_FILE, frame_re, outline, outline_summary
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers
 from analysis.measures.stats import bootstrap_rate
 from analysis.measures.text import cn_numeral
@@ -328,17 +333,18 @@ def quoted_phrases(corpus: Corpus) -> pd.DataFrame:
 def _per_doc_counts(corpus: Corpus) -> dict[str, pd.Series]:
     """Count of each measure per report (measure name -> Series indexed by doc_id)."""
     directives = directive_markers(corpus)
-    lists = enumerations(corpus)
+    items = outline(corpus)
     reg = register_hits(corpus)
     quotes = quoted_phrases(corpus)
     counts = {
         "directive_markers": directives.groupby("doc_id").size(),
         "bare_imperatives": directives[directives["kind"] == "imperative"].groupby("doc_id").size(),
         **{f"directives_grade{g}": directives[directives["grade"] == g].groupby("doc_id").size() for g in (3, 2, 1)},
-        "enumerations": lists.groupby("doc_id").size(),
-        "enumeration_items": lists.groupby("doc_id")["n_items"].sum(),
-        "four_char_phrases": four_char_phrases(corpus).groupby("doc_id").size(),
+        "enumerations": items.groupby("doc_id")["list_id"].nunique(),
+        "enumeration_items": items.groupby("doc_id").size(),
+        "four_char_phrases": four_char_idioms(corpus).groupby("doc_id").size(),
         "parallel_constructions": parallel_constructions(corpus).groupby("doc_id").size(),
+        "parallel_across": parallel_across(corpus).groupby("doc_id").size(),
         "quotations": quotes.groupby("doc_id")["count"].sum(),
     }
     for category in corpus.lexicon.yaml(REGISTER_FILE)["categories"]:
@@ -360,7 +366,7 @@ def profile(corpus: Corpus) -> pd.DataFrame:
     strength = sentence_directives(corpus).groupby("doc_id")["strength"]
     out["share_directive_sentences"] = strength.apply(lambda s: (s > 0).mean()).reindex(docs.index).round(3)
     out["mean_directive_strength"] = strength.mean().reindex(docs.index).round(2)
-    depth = enumerations(corpus).groupby("doc_id")["depth"].max()
+    depth = outline(corpus).groupby("doc_id")["level"].max()
     out["max_list_depth"] = depth.reindex(docs.index, fill_value=0).astype("int64")
     return out.loc[corpus.doc_ids]
 
@@ -414,7 +420,7 @@ def measure_hits(corpus: Corpus) -> dict[str, pd.DataFrame]:
     reg = register_hits(corpus)
     out = {
         "directive_markers": directive_markers(corpus),
-        "four_char_phrases": four_char_phrases(corpus),
+        "four_char_phrases": four_char_idioms(corpus),
         "parallel_constructions": parallel_constructions(corpus),
         "quotations": quotation_hits(corpus),
     }
@@ -497,3 +503,349 @@ def kwic(corpus: Corpus, term: str, width: int = 12) -> pd.DataFrame:
                          "left": text[max(0, m.start() - width) : m.start()].replace("\n", "¶"), "term": term,
                          "right": text[m.end() : m.end() + width].replace("\n", "¶")})
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "start", "left", "term", "right"])
+
+
+# --------------------------------------------------------------------------------------------
+# four-character idioms, parallelism across sentences, the outline's counts, sensitivity
+
+
+def idiom_set(corpus: Corpus) -> frozenset[str]:
+    """Four-Han-character idioms and fixed expressions (formulas.yaml ``four_char_idioms``): entries of
+    jieba's dict.txt and of the domain dictionary with one of the listed tags."""
+    tags = tuple(corpus.lexicon.yaml(FORMULAS_FILE)["four_char_idioms"]["tags"])
+    paths = (jieba_dict_path(), corpus.lexicon.path(DICTIONARY_FILE))
+    return _idioms(tuple(str(p) for p in paths), tuple(p.stat().st_mtime_ns for p in paths), tags)
+
+
+@lru_cache(maxsize=4)
+def _idioms(paths: tuple[str, ...], stamps: tuple[int, ...], tags: tuple[str, ...]) -> frozenset[str]:
+    words = set()
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and parts[2] in tags and len(parts[0]) == 4 and HAN_RE.fullmatch(parts[0][0]) \
+                        and len(HAN_RE.findall(parts[0])) == 4:
+                    words.add(parts[0])
+    return frozenset(words)
+
+
+@memoised(FORMULAS_FILE, DICTIONARY_FILE)
+def four_char_idioms(corpus: Corpus) -> pd.DataFrame:
+    """四字格 on tokens: ``doc_id, sent_id, phrase`` for every token, or run of consecutive tokens in a
+    sentence, that is a four-character idiom of :func:`idiom_set` (宜居宜业 inside a slogan counts;
+    a list item such as 社会稳定 does not). The measure ``four_char_phrases`` of the profile; the
+    segment definition (:func:`four_char_phrases`) is its alternative in :func:`sensitivity`."""
+    cfg = corpus.lexicon.yaml(FORMULAS_FILE)["four_char_idioms"]
+    reject = not_set_phrase_test(corpus)
+    dropped = {e["phrase"] for e in cfg.get("not_idioms", [])}
+    idioms = frozenset(w for w in idiom_set(corpus) if w not in dropped and not reject(w))
+    rows = []
+    for r in sentence_token_lists(corpus).itertuples():
+        toks, i = r.tokens, 0
+        while i < len(toks):
+            for n in range(1, 5):
+                run = "".join(toks[i : i + n])
+                if len(run) >= 4:
+                    break
+            if len(run) == 4 and run in idioms:
+                rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "phrase": run})
+                i += n
+            else:
+                i += 1
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "phrase"]).astype({"sent_id": "int64"})
+
+
+#: Where a unit's opening ends.
+OPENING_END_RE = re.compile(r"[，；：。！？,;:!?]")
+#: A list marker at the start of an item's heading (一、 （一） 一要 -> 要, —— , 一方面 …).
+ITEM_MARKER_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[）)、]?|——|另一方面|一方面|首先|其次|再次|最后|"
+                            r"第[一二三四五六七八九十]+)[，、,]?")
+
+
+def opening(text: str) -> str:
+    """A unit's opening: its words up to the first ，；：。 (quotes kept)."""
+    return OPENING_END_RE.split(text, 1)[0].strip()
+
+
+def across_template(openings: list[str], lexicon: Lexicon | None = None) -> str | None:
+    """The template the openings share (formulas.yaml ``parallel_across``), or ``None``: positional
+    (``要让＿＿＿＿更加＿＿``... equal lengths) or an affix (``处理好…的关系``)."""
+    cfg = as_lexicon(lexicon).yaml(FORMULAS_FILE)["parallel_across"]
+    if len(set(openings)) < len(openings) or any(len(o) < 2 for o in openings):
+        return None
+    if len({len(o) for o in openings}) == 1:
+        t = parallel_template(openings)
+        if SLOT in t and len(t) - t.count(SLOT) >= int(cfg["min_fixed"]):
+            return t
+    prefix = ""
+    for chars in zip(*openings):
+        if len(set(chars)) > 1:
+            break
+        prefix += chars[0]
+    rests = [o[len(prefix):] for o in openings]
+    suffix = ""
+    for chars in zip(*(r[::-1] for r in rests)):
+        if len(set(chars)) > 1:
+            break
+        suffix = chars[0] + suffix
+    if len(prefix) + len(suffix) >= int(cfg["min_affix"]) and all(len(r) > len(suffix) for r in rests):
+        return f"{prefix}…{suffix}"
+    return None
+
+
+def _across_runs(units: list[dict], min_members: int, lexicon) -> list[list[dict]]:
+    """Greedy maximal runs of units sharing a template; a unit that does not match and stands in the
+    paragraph of the run's last member is skipped (the member's continuation)."""
+    runs, i = [], 0
+    while i < len(units):
+        if not units[i]["eligible"]:
+            i += 1
+            continue
+        members, j, last = [units[i]], i + 1, i
+        while j < len(units):
+            u = units[j]
+            if u["eligible"] and u["kind"] == members[0]["kind"] and \
+                    across_template([m["opening"] for m in members] + [u["opening"]], lexicon):
+                members.append(u)
+                last = j
+            elif u["para_id"] != members[-1]["para_id"]:
+                break
+            j += 1
+        if len(members) >= min_members:
+            runs.append(members)
+            i = last + 1
+        else:
+            i += 1
+    return runs
+
+
+@memoised(FORMULAS_FILE, OUTLINE_FILE, SPEAKERS_FILE)
+def parallel_across(corpus: Corpus, min_members: int | None = None) -> pd.DataFrame:
+    """排比 across sentences: ``doc_id, unit, first_sent, last_sent, sent_ids, n_members, template, members``.
+
+    ``unit`` is ``items`` (sibling items of one outline list, compared on their headings without the
+    list marker: ——要立必胜之志 / ——要下务实之功 … -> ``要＿＿＿之＿``) or ``sentences`` (consecutive
+    sentences that are not outline items, compared on their openings after a speech frame: Panjin's
+    要让城市形象更加靓丽 … five times). A framed sentence (会议要求，要统筹兼顾、系统推进，…) pairs only
+    with framed sentences: it heads the section, it is not one of the tasks that follow. See
+    formulas.yaml ``parallel_across``; ``min_members`` defaults to ``parallel.min_members``.
+    """
+    need = min_parallel_members(corpus.lexicon) if min_members is None else min_members
+    items = outline(corpus)
+    frame = frame_re(corpus.lexicon)
+    rows = []
+    for (doc_id, _), sib in items.groupby(["doc_id", "list_id"], sort=False):
+        units = [{"sent_id": r.first_sent, "para_id": r.item_id, "kind": "item", "eligible": True,
+                  "opening": opening(ITEM_MARKER_RE.sub("", r.heading) if r.style not in ("announced", "headline_echo")
+                                     else r.heading)} for r in sib.itertuples()]
+        rows += [_across_row(doc_id, "items", run) for run in _across_runs(units, need, corpus.lexicon)]
+    item_sents = set(zip(items["doc_id"], items["first_sent"]))
+    for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
+        units = []
+        for r in sents.itertuples():
+            m = frame.match(r.text)
+            units.append({"sent_id": r.sent_id, "para_id": r.para_id, "kind": "framed" if m else "plain",
+                          "eligible": (doc_id, r.sent_id) not in item_sents,
+                          "opening": opening(r.text[m.end():] if m else r.text)})
+        rows += [_across_row(doc_id, "sentences", run) for run in _across_runs(units, need, corpus.lexicon)]
+    cols = ["doc_id", "unit", "first_sent", "last_sent", "sent_ids", "n_members", "template", "members"]
+    out = pd.DataFrame(rows, columns=cols)
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    out = out.sort_values(["doc_id", "first_sent"], key=lambda c: c.map(order) if c.name == "doc_id" else c)
+    return out.reset_index(drop=True).astype({"first_sent": "int64", "last_sent": "int64", "n_members": "int64"})
+
+
+def _across_row(doc_id: str, unit: str, run: list[dict]) -> dict:
+    openings = [m["opening"] for m in run]
+    return {"doc_id": doc_id, "unit": unit, "first_sent": run[0]["sent_id"], "last_sent": run[-1]["sent_id"],
+            "sent_ids": ",".join(str(m["sent_id"]) for m in run), "n_members": len(run),
+            "template": across_template(openings), "members": " / ".join(openings)}
+
+
+def flat_list_counts(corpus: Corpus) -> pd.DataFrame:
+    """Per report, lists and items counted both ways: ``flat_lists, flat_items, flat_depth`` (the
+    sentence-initial styles of directives.yaml, :func:`enumerations`) and ``outline_lists,
+    outline_items, outline_depth`` (:func:`analysis.measures.outline.outline`)."""
+    flat = enumerations(corpus)
+    summary = outline_summary(corpus)
+    out = pd.DataFrame(index=pd.Index(corpus.doc_ids, name="doc_id"))
+    out["flat_lists"] = flat.groupby("doc_id").size().reindex(out.index, fill_value=0)
+    out["flat_items"] = flat.groupby("doc_id")["n_items"].sum().reindex(out.index, fill_value=0)
+    out["flat_depth"] = flat.groupby("doc_id")["depth"].max().reindex(out.index, fill_value=0)
+    out["outline_lists"] = summary["n_lists"]
+    out["outline_items"] = summary["n_items"]
+    out["outline_depth"] = summary["depth"]
+    return out.astype("int64")
+
+
+#: The definitions compared in :func:`sensitivity`: ``(measure, definition, is_current)``.
+SENSITIVITY_DEFINITIONS = (
+    ("四字格 four-character phrases", "idioms on tokens", True),
+    ("四字格 four-character phrases", "four characters between punctuation", False),
+    ("directive markers", "modal markers and bare imperatives", True),
+    ("directive markers", "modal markers only", False),
+    ("list items", "outline items, any depth", True),
+    ("list items", "flat lists (sentence-initial markers)", False),
+    ("parallel constructions", "within and across sentences", True),
+    ("parallel constructions", "within sentences only", False),
+)
+
+
+def _sensitivity_counts(corpus: Corpus) -> dict[tuple[str, str], pd.Series]:
+    markers = directive_markers(corpus)
+    lists = flat_list_counts(corpus)
+    within = parallel_constructions(corpus).groupby("doc_id").size()
+    across = parallel_across(corpus).groupby("doc_id").size()
+    idx = pd.Index(corpus.doc_ids)
+    z = dict(fill_value=0)
+    d = SENSITIVITY_DEFINITIONS
+    return {
+        d[0][:2]: four_char_idioms(corpus).groupby("doc_id").size().reindex(idx, **z),
+        d[1][:2]: four_char_phrases(corpus).groupby("doc_id").size().reindex(idx, **z),
+        d[2][:2]: markers.groupby("doc_id").size().reindex(idx, **z),
+        d[3][:2]: markers[markers["kind"] == "modal"].groupby("doc_id").size().reindex(idx, **z),
+        d[4][:2]: lists["outline_items"].reindex(idx, **z),
+        d[5][:2]: lists["flat_items"].reindex(idx, **z),
+        d[6][:2]: within.reindex(idx, **z) + across.reindex(idx, **z),
+        d[7][:2]: within.reindex(idx, **z),
+    }
+
+
+def sensitivity(corpus: Corpus) -> pd.DataFrame:
+    """How each report's rank moves when a measure's definition changes. Long format: ``measure,
+    definition, current, doc_id, count, n_chars, rate_per_1k, rank`` (1 = highest rate per 1,000 Han
+    characters; ties share the better rank). The definitions are :data:`SENSITIVITY_DEFINITIONS`."""
+    n_chars = corpus.documents.set_index("doc_id")["n_chars"].reindex(corpus.doc_ids)
+    current = {(m, d): c for m, d, c in SENSITIVITY_DEFINITIONS}
+    rows = []
+    for (measure, definition), counts in _sensitivity_counts(corpus).items():
+        rate = (counts / n_chars * 1000).round(2)
+        rank = rate.rank(ascending=False, method="min").astype("int64")
+        rows += [{"measure": measure, "definition": definition, "current": current[(measure, definition)],
+                  "doc_id": d, "count": int(counts[d]), "n_chars": int(n_chars[d]), "rate_per_1k": float(rate[d]),
+                  "rank": int(rank[d])} for d in corpus.doc_ids]
+    return pd.DataFrame(rows)
+
+
+def sensitivity_table(corpus: Corpus) -> pd.DataFrame:
+    """:func:`sensitivity` as a reading table: one row per measure and definition, one column per
+    report (``rank (rate)``), and ``moves``: the reports whose rank differs between the measure's
+    definitions (``none`` when the order holds)."""
+    long = sensitivity(corpus)
+    labels = corpus.labels
+    long["cell"] = [f"{r} ({v:g})" for r, v in zip(long["rank"], long["rate_per_1k"])]
+    wide = long.pivot_table(index=["measure", "definition"], columns="doc_id", values="cell", aggfunc="first",
+                            sort=False)[corpus.doc_ids]
+    ranks = long.pivot_table(index=["measure", "definition"], columns="doc_id", values="rank", sort=False)
+    moves = {}
+    for measure, grp in ranks.groupby(level="measure", sort=False):
+        moved = [labels.get(d, d) for d in corpus.doc_ids if grp[d].nunique() > 1]
+        moves[measure] = ", ".join(moved) if moved else "none"
+    wide.columns = [labels.get(d, d) for d in wide.columns]
+    wide["moves"] = [moves[m] for m in wide.index.get_level_values("measure")]
+    wide.columns.name = None
+    return wide
+
+
+def is_bundled(corpus: Corpus) -> bool:
+    """Whether ``corpus`` is the five bundled reports (its root is the package's data folder)."""
+    return Path(corpus.root).resolve() == Path(DATA_DIR).resolve()
+
+
+# --------------------------------------------------------------------------------------------
+# readings: prose whose every number is computed here
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _lab(corpus: Corpus, doc_id: str) -> str:
+    return corpus.labels.get(doc_id, doc_id)
+
+
+def computed_findings(corpus: Corpus) -> str:
+    """Markdown bullets of what the measures show on ANY corpus (highest and lowest report on each
+    measure, the outline's depth, parallels across sentences), every number computed from it."""
+    p = profile(corpus)
+    summ = outline_summary(corpus)
+    across = parallel_across(corpus)
+    lines = []
+    for col, name in [("directive_markers_per_1k", "directive markers"), ("four_char_phrases_per_1k", "四字格 (idioms)"),
+                      ("parallel_constructions_per_1k", "parallels within sentences"),
+                      ("parallel_across_per_1k", "parallels across sentences"), ("quotations_per_1k", "quotations")]:
+        hi, lo = p[col].idxmax(), p[col].idxmin()
+        lines.append(f"- *{name}*: highest in {_lab(corpus, hi)} ({p.at[hi, col]:g} per 1,000 characters), "
+                     f"lowest in {_lab(corpus, lo)} ({p.at[lo, col]:g}).")
+    deep = summ["depth"].idxmax() if len(summ) else None
+    if deep is not None:
+        n_out = int((summ["n_items"] > 0).sum())
+        lines.append(f"- *Outline*: {n_out} of {len(summ)} reports set out numbered or bulleted items; the deepest "
+                     f"outline is {_lab(corpus, deep)}'s, {int(summ.at[deep, 'depth'])} levels "
+                     f"({summ.at[deep, 'items_per_level']} items per level).")
+    if len(across):
+        big = across.loc[across["n_members"].idxmax()]
+        lines.append(f"- *Parallels across sentences*: {len(across)} runs in {across['doc_id'].nunique()} reports; the "
+                     f"longest has {int(big['n_members'])} members ({_lab(corpus, big['doc_id'])}: {big['template']}).")
+    return "\n".join(lines)
+
+
+def directive_form_note(corpus: Corpus, doc_id: str = "pingxiang_city_2022") -> str:
+    """How much of a report's directive count its bare imperatives carry (bundled reading)."""
+    m = directive_markers(corpus)
+    d = m[m["doc_id"] == doc_id]
+    imp = int((d["kind"] == "imperative").sum())
+    n_items = int((outline(corpus)["doc_id"] == doc_id).sum())
+    return (f"Without bare imperatives the {_lab(corpus, doc_id)} report would lose {imp} of its {len(d)} directive "
+            f"markers ({_pct(imp / len(d))}), about a third, under the {n_items} ——要… headings of its outline.")
+
+
+def bundled_reading(corpus: Corpus) -> str:
+    """The interpretive reading of the five bundled reports, its numbers computed; on another corpus
+    a note that the reading is about the bundled reports (the computed findings are shown instead)."""
+    if not is_bundled(corpus):
+        return ("*The written reading of this notebook interprets the five bundled reports and is not shown for "
+                "this corpus; the findings above are computed from the corpus it ran on.*")
+    p, summ = profile(corpus), outline_summary(corpus)
+    sh = directive_strength_shares(corpus)
+    items, across = outline(corpus), parallel_across(corpus)
+    roles = role_profile(corpus).set_index(["doc_id", "role"])
+    rate = p["directive_markers_per_1k"]
+    others = rate.drop("pingxiang_city_2022")
+    ch = items[items["doc_id"] == "changsha_county_2022"]
+    xin = summ.loc["xinyang_2015"]
+    pj = across[(across["doc_id"] == "panjin_2023") & (across["unit"] == "sentences")]
+    obl = sh["share_strength_3"]
+    x_mayor = roles.loc[("xinyang_2015", "government_head"), "share_directive_sentences"]
+    x_sec = roles.loc[("xinyang_2015", "party_secretary"), "share_directive_sentences"]
+    pj_voice = roles.loc[("panjin_2023", "meeting_collective"), "directives_per_1k"]
+    fc = p["four_char_phrases_per_1k"]
+    return "\n".join([
+        "**What differs.**",
+        f"- *How hard they command.* Four of the five reports issue directives at {others.min():.0f} to "
+        f"{others.max():.0f} markers per 1,000 characters; the Pingxiang city report (2022) is lower, at "
+        f"{rate['pingxiang_city_2022']:.0f} ({int(p.at['pingxiang_city_2022', 'directive_markers'])} markers), even "
+        "after counting its bare imperatives. Its interval overlaps the others', so five reports cannot show that it "
+        "commands less; what differs is the form. " + directive_form_note(corpus),
+        f"- *Obligation* (必须, 确保, 坚决) is commonest in Changsha County: {_pct(obl['changsha_county_2022'])} of its "
+        f"sentences ({int(sh.at['changsha_county_2022', 'strength_3'])} of "
+        f"{int(sh.at['changsha_county_2022', 'n_sentences'])}) against {_pct(obl['pingxiang_city_2022'])} "
+        f"({int(sh.at['pingxiang_city_2022', 'strength_3'])} of {int(sh.at['pingxiang_city_2022', 'n_sentences'])}) "
+        "in Pingxiang city.",
+        f"- *Outline.* Xinyang's speech is {int(xin['depth'])} levels deep ({xin['items_per_level']} items per level): "
+        "the headline's 凝聚共识、遵循规律、强化责任 (*build consensus, follow the rules, strengthen responsibility*) "
+        "return as 要…抓创建 headings, each with 一要… points, and under two of those points stand short 要… headings. "
+        f"Changsha County's 要着重理顺六大关系 (*straighten out six relations*) announces {int(ch['announced_count'].max())} "
+        f"and the text gives {len(ch)} 处理好…的关系 (*handle well the relation between…*) items. "
+        f"Panjin has {int(summ.at['panjin_2023', 'n_items'])} numbered items: its structure is in parallel sentences.",
+        f"- *Parallels across sentences.* Panjin's tasks run as {len(pj)} constructions across sentences of "
+        + " and ".join(str(int(n)) for n in pj["n_members"]) + " members ("
+        + "; ".join(f"{t}" for t in pj["template"]) + "), which the within-sentence count cannot see.",
+        f"- *Formulas.* Counted as dictionary idioms, 四字格 are densest in {_lab(corpus, fc.idxmax())} "
+        f"({fc.max():g} per 1,000) and sparsest in {_lab(corpus, fc.idxmin())} ({fc.min():g}); the sensitivity "
+        "table shows which ranks depend on the definition.",
+        f"- *Voices.* In Xinyang {_pct(x_mayor)} of the mayor's sentences carry a directive, against {_pct(x_sec)} of the "
+        f"party secretary's. In Panjin the meeting speaks collectively (会议指出/强调/要求) at {pj_voice:.0f} markers per "
+        "1,000 characters.",
+    ])
