@@ -251,7 +251,7 @@ def test_check_report_on_good_report_prints_encoding_script_pinyin_and_dropped_l
     for line in ("encoding: utf-8", "script: traditional (614 characters will be converted to simplified)",
                  "pinyin annotations: 379 removed, 0 not a reading of their character", "dropped lines: 15",
                  "  [caption] 班子成员下点督导检查", "  [furniture] 鲜花",
-                 "metadata: row pingxiang_suburb_2020; empty fields: chair, chair_title"):
+                 "metadata: row pingxiang_suburb_2020; empty fields: chair, chair_title, source_url, retrieved"):
         assert line in lines
     assert raw_bytes(corpus_copy) == before
 

@@ -55,3 +55,19 @@ def test_same_inputs_same_bytes_across_processes(tmp_path):
         subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / run)], check=True)
         digests.append({ext: hashlib.sha256((tmp_path / run / f"same.{ext}").read_bytes()).hexdigest() for ext in ("png", "svg")})
     assert digests[0] == digests[1]
+
+
+def test_figure_source_is_a_sidecar_and_leaves_the_csv_alone(tmp_path):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from analysis.report.plotting import save_figure, with_data
+
+    data = pd.DataFrame({"doc_id": ["a"], "n": [1]}).set_index("doc_id")
+    fig = with_data(plt.figure(), data, source="directives where strength == 3")
+    plain = save_figure(with_data(plt.figure(), data), "plain", out_dir=tmp_path / "p")
+    sourced = save_figure(fig, "fig", out_dir=tmp_path / "s")
+    assert [p.name for p in plain] == ["plain.png", "plain.svg", "plain.csv"]
+    assert sourced[-1].name == "fig.source.txt"
+    assert "directives where strength == 3" in sourced[-1].read_text(encoding="utf-8")
+    assert (tmp_path / "s" / "fig.csv").read_bytes() == (tmp_path / "p" / "plain.csv").read_bytes()

@@ -201,3 +201,14 @@ def test_a_hostile_report_cannot_inject_markup_into_the_site():
     for name in (f"{executed.stem}.html", f"{executed.stem}.reader.html"):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in exported[name]
         assert "&lt;b&gt;通知&lt;/b&gt;&lt;img src=x onerror=\"alert(2)\"&gt;" in exported[name]
+
+
+def test_index_shows_how_to_cite_and_links_the_data_statement_and_dictionary():
+    out = stored_site()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "How to cite" in index and "CITATION.cff" in index and "belong to their outlets" in index
+    for page, heading in (("datasheet.html", "Datasheet"), ("data-dictionary.html", "Data dictionary")):
+        assert f'href="{page}"' in index
+        text = (out / page).read_text(encoding="utf-8")
+        assert heading in text and "<table" in text or heading == "Datasheet"
+    assert "<code>directives</code>" in (out / "data-dictionary.html").read_text(encoding="utf-8")

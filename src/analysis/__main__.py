@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {build,data,check-report,manifest,evaluate}``.
+"""Command line: ``python -m analysis {build,data,export,check-report,manifest,evaluate}``.
 
 Bad input ends with a one-line message naming the file and the problem (exit code 2), never a
 traceback.
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("notebooks", nargs="*", type=Path, help="only these notebooks (default: all)")
     b.add_argument("--no-site", action="store_true", help="skip the HTML export")
     sub.add_parser("data", help="rebuild data/processed/ from data/raw/")
+    x = sub.add_parser("export", help="write the tidy tables and data dictionary to <corpus>/processed/tables/")
+    x.add_argument("--corpus", type=Path, default=None, help="corpus folder (default: the corpus in force, data/)")
+    x.add_argument("--out", type=Path, default=None, help="output folder (default: <corpus>/processed/tables/)")
     c = sub.add_parser("check-report", help="check a new report before it enters the corpus")
     c.add_argument("file", type=Path)
     c.add_argument("--corpus", type=Path, default=None, help="corpus folder whose metadata.csv to check against")
@@ -41,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
 
             for p in write_processed(load_corpus()):
                 print(p)
+        elif args.command == "export":
+            from analysis import load_corpus
+            from analysis.report.export import export
+
+            written = export(load_corpus(args.corpus), args.out)
+            print(f"{len(written)} files in {written[-1].parent}")
         elif args.command == "check-report":
             from analysis.report.checks import check_report
 

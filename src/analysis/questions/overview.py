@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.loading.corpus import Corpus
@@ -103,3 +105,71 @@ def metadata_status_counts(corpus: Corpus) -> pd.DataFrame:
     t = corpus.inferred
     return pd.crosstab(t["doc_id"].map(corpus.labels), t["status"]).reindex(
         [corpus.labels[d] for d in corpus.doc_ids]).rename_axis("report")
+
+
+# --------------------------------------------------------------------------------------------
+# where each text comes from (metadata.csv, SOURCES.csv, data/lexicon/outlets.yaml)
+
+OUTLETS_FILE = "outlets.yaml"
+#: Columns of :func:`provenance`, one row per report.
+SOURCE_COLUMNS = ["doc_id", "label", "outlet", "outlet_type", "outlet_type_basis", "source_url", "retrieved",
+                  "retrieved_as", "rights", "provenance_note"]
+URL_RE = re.compile(r"^https?://\S+$")
+
+
+def outlet_type(outlet: str, url: str = "", lexicon=None) -> tuple[str, str]:
+    """``(type, basis)`` of an outlet from its name and source address, by the first matching rule of
+    ``data/lexicon/outlets.yaml`` (basis ``rule: <note>``); ``("unknown", "no outlet or address")``
+    when both are empty, ``("unknown", "no rule matches")`` otherwise.
+
+    >>> outlet_type("长沙县文明网")[0]
+    'wenming_site'
+    """
+    from analysis.loading.lexicon import as_lexicon
+
+    text = f"{outlet or ''} {url or ''}".strip()
+    if not text:
+        return "unknown", "no outlet or address"
+    for rule in as_lexicon(lexicon).yaml(OUTLETS_FILE)["rules"]:
+        if re.search(rule["pattern"], text):
+            return rule["type"], f"rule: {rule['note']}"
+    return "unknown", "no rule matches"
+
+
+def provenance(corpus: Corpus) -> pd.DataFrame:
+    """Where each report comes from, one row per report (columns :data:`SOURCE_COLUMNS`).
+
+    ``metadata.csv`` wins (``source_outlet``, ``source_url``, ``retrieved``, ``outlet_type``, ``rights``,
+    ``provenance_note``); a corpus folder's ``SOURCES.csv`` fills the rest (``outlet`` as written there,
+    ``source`` when it is an address, ``retrieved_as``; :func:`analysis.loading.corpus.read_sources`);
+    then the outlet read from the text (``source_outlet`` of ``corpus.documents``). The outlet
+    type comes from :func:`outlet_type` where metadata gives none; the rights note from
+    ``outlets.yaml``'s ``rights_default``. Unknown values stay empty (``outlet_type`` ``unknown``).
+    """
+    from analysis.loading.corpus import read_sources
+
+    sources = read_sources(corpus.root)
+    lex = corpus.lexicon.yaml(OUTLETS_FILE)
+    inf = corpus.inferred[corpus.inferred["field"] == "source_outlet"].set_index("doc_id")["metadata"]
+    rows = []
+    for d in corpus.documents.to_dict("records"):
+        src = sources.get(d["file"], {})
+        given_outlet = inf.get(d["doc_id"]) or ""  # metadata.csv's value (None: no such column)
+        outlet = (given_outlet or src.get("outlet") or d.get("source_outlet") or "").strip()
+        url = (d.get("source_url") or "").strip()
+        if not url and URL_RE.match((src.get("source") or "").strip()):
+            url = src["source"].strip()
+        given = (d.get("outlet_type") or "").strip()
+        kind, basis = (given, "metadata.csv") if given else outlet_type(outlet, url, corpus.lexicon)
+        rights = (d.get("rights") or "").strip() or lex["rights_default"].format(outlet=outlet or lex["unknown_outlet"])
+        rows.append({"doc_id": d["doc_id"], "label": d["label"], "outlet": outlet, "outlet_type": kind,
+                     "outlet_type_basis": basis, "source_url": url, "retrieved": (d.get("retrieved") or "").strip(),
+                     "retrieved_as": (d.get("retrieved_as") or src.get("retrieved_as") or "").strip(),
+                     "rights": rights, "provenance_note": (d.get("provenance_note") or "").strip()})
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+
+
+def sources_table(corpus: Corpus) -> pd.DataFrame:
+    """:func:`provenance` for display: empty cells shown as ``unknown`` (the text and the corpus files
+    do not say), indexed by report id."""
+    return provenance(corpus).replace("", "unknown").set_index("doc_id")

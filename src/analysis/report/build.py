@@ -37,8 +37,10 @@ def notebook_paths(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-def write_processed(corpus) -> list[Path]:
-    """Write the cleaned corpus as readable tables under ``<corpus>/processed/``."""
+def write_processed(corpus, tidy: bool = True) -> list[Path]:
+    """Write the cleaned corpus as readable tables under ``<corpus>/processed/``, and (``tidy``) the
+    tidy tables of every analysis with their data dictionary under ``processed/tables/``
+    (:func:`analysis.report.export.export`)."""
     out = processed_dir(corpus.root)
     (out / "cleaned").mkdir(parents=True, exist_ok=True)
     written = []
@@ -55,6 +57,10 @@ def write_processed(corpus) -> list[Path]:
         p = out / "cleaned" / f"{row.doc_id}.txt"
         p.write_text((row.title + "\n\n" if row.title else "") + row.text + "\n", encoding="utf-8")
         written.append(p)
+    if tidy:
+        from analysis.report.export import export
+
+        written += export(corpus)
     return written
 
 

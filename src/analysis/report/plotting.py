@@ -88,9 +88,13 @@ def colors_for(doc_ids: list[str]) -> dict[str, str]:
     return {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(doc_ids)}
 
 
-def with_data(fig, data):
-    """Attach the table a figure draws to it (what :func:`save_figure` writes as its CSV); returns ``fig``."""
+def with_data(fig, data, source: str | None = None):
+    """Attach the table a figure draws to it (what :func:`save_figure` writes as its CSV) and, as
+    ``source``, the tidy table and filter its rows come from (``"reports: n_chars; sentences: Han
+    characters per sentence"``, table names of ``data/DATA_DICTIONARY.yaml``); returns ``fig``."""
     fig.analysis_data = data
+    if source is not None:
+        fig.analysis_source = source
     return fig
 
 
@@ -99,15 +103,25 @@ def figure_data(fig):
     return getattr(fig, "analysis_data", None)
 
 
-def save_figure(fig, name: str, data=None, out_dir: Path | None = None) -> list[Path]:
+def figure_source(fig) -> str | None:
+    """The source note attached by :func:`with_data`, or None."""
+    return getattr(fig, "analysis_source", None)
+
+
+def save_figure(fig, name: str, data=None, out_dir: Path | None = None, source: str | None = None) -> list[Path]:
     """Save ``fig`` as ``<name>.png`` and ``<name>.svg``, and the table it draws as ``<name>.csv``
     (``data``, or the table attached with :func:`with_data`), with stable bytes. The one way every
     notebook saves a figure.
+
+    ``source`` (or the one attached with :func:`with_data`) names the tidy table(s) and filter the
+    figure's numbers come from; it is written beside the CSV as ``<name>.source.txt`` (a sidecar, so
+    the CSV's bytes do not change).
 
     The PNG carries no software version and the SVG no date, so the same inputs give the same
     files; ``svg.hashsalt`` fixes the SVG's internal ids.
     """
     data = figure_data(fig) if data is None else data
+    source = figure_source(fig) if source is None else source
     out = out_dir or figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
@@ -116,6 +130,10 @@ def save_figure(fig, name: str, data=None, out_dir: Path | None = None) -> list[
     if data is not None:
         paths.append(out / f"{name}.csv")
         data.to_csv(paths[-1], index=True, lineterminator="\n")
+    if source:
+        paths.append(out / f"{name}.source.txt")
+        paths[-1].write_text(f"{name}.csv comes from the tidy tables (data/DATA_DICTIONARY.md): {source.strip()}\n",
+                             encoding="utf-8")
     return paths
 
 

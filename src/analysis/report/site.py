@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.loading.config import LEXICON_DIR, figures_dir, site_dir
+from analysis.loading.config import DATA_DIR, LEXICON_DIR, PROJ_ROOT, figures_dir, site_dir
 from analysis.report.plotting import cjk_font
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -293,12 +293,51 @@ def export_site(notebooks: list[Path], out: Path | None = None, figures: Path | 
             (out / info["thumbnail"]).write_bytes(thumbnail(png))
     if glossary is not None:
         (out / "glossary.html").write_text(render_glossary(glossary, infos), encoding="utf-8")
+    for name, (title, source) in DATA_PAGES.items():
+        if source.is_file():
+            (out / name).write_text(render_markdown_page(title, source.read_text(encoding="utf-8"), infos,
+                                                         glossary is not None), encoding="utf-8")
     index = out / "index.html"
     index.write_text(render_index(infos, glossary is not None), encoding="utf-8")
     return index
 
 
 # --- index and glossary ---------------------------------------------------------------------
+
+#: Pages made from the data statement and the data dictionary (``name -> (title, Markdown file)``).
+DATA_PAGES = {
+    "datasheet.html": ("Data statement", DATA_DIR / "DATASHEET.md"),
+    "data-dictionary.html": ("Data dictionary", DATA_DIR / "DATA_DICTIONARY.md"),
+}
+CITATION_FILE = PROJ_ROOT / "CITATION.cff"
+
+
+def render_markdown_page(title: str, markdown: str, infos: list[dict], glossary: bool = False) -> str:
+    """A site page from a Markdown file (the data statement, the data dictionary)."""
+    import mistune
+
+    body = f'<nav class="site-nav">{_nav(infos, "", True, glossary)}</nav>\n' + mistune.html(markdown)
+    return _page(f"{title} · {SITE_TITLE}", body)
+
+
+def citation_html(path: Path | None = None) -> str:
+    """How to cite the suite, from ``CITATION.cff`` (empty if there is none), and where the texts' rights lie."""
+    import yaml
+
+    path = path or CITATION_FILE
+    if not path.is_file():
+        return ""
+    cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    authors = "; ".join(a.get("name") or " ".join(x for x in (a.get("given-names"), a.get("family-names")) if x)
+                        for a in cff.get("authors", []))
+    ref = f"{authors}. <i>{html.escape(cff['title'])}</i>. Version {html.escape(str(cff.get('version', '')))}"
+    ref += f". {html.escape(str(cff['date-released']))}." if cff.get("date-released") else "."
+    return ("<h2>How to cite</h2>\n"
+            f"<p>{ref} Licence: {html.escape(str(cff.get('license', '')))} (code and documentation). "
+            "The citation metadata is in <code>CITATION.cff</code>.</p>\n"
+            "<p>The report texts are not covered by that licence: they belong to their outlets. What is known of "
+            'each text\'s origin is in the <a href="datasheet.html">data statement</a>; every table behind the numbers '
+            'is described in the <a href="data-dictionary.html">data dictionary</a>.</p>')
 
 
 def render_index(infos: list[dict], glossary: bool = False) -> str:
@@ -319,7 +358,7 @@ def render_index(infos: list[dict], glossary: bool = False) -> str:
     extra = ('<p>Chinese terms in the figures and tables are listed with pinyin and an English gloss in the '
              '<a href="glossary.html">glossary</a>.</p>') if glossary else ""
     body = (f"<h1>{html.escape(SITE_TITLE)}</h1>\n{INTRO}\n{extra}\n<ol class=\"notebooks\">\n"
-            + "\n".join(items) + "\n</ol>")
+            + "\n".join(items) + "\n</ol>\n" + citation_html())
     return _page(SITE_TITLE, body)
 
 
