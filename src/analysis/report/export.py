@@ -29,6 +29,7 @@ from analysis.loading.corpus import Corpus
 from analysis.measures import keyness as keyness_measure
 from analysis.measures import temporal
 from analysis.measures.directives import directive_markers
+from analysis.measures.outline import outline
 from analysis.measures.speakers import attribute_speakers
 from analysis.questions import compare, overview, rhetoric, themes, timeline
 
@@ -341,6 +342,7 @@ def tables(corpus: Corpus) -> dict[str, pd.DataFrame]:
         "directives": directives,
         "directive_themes": directive_themes_table(directives),
         "list_items": list_items_table(corpus),
+        "outline_items": outline(corpus),
         "rhetoric_markers": rhetoric_markers_table(corpus),
         "temporal_expressions": expressions,
         "dated_promises": promises_table(corpus, expressions),
