@@ -368,3 +368,17 @@ def _who(r) -> str:
     if isinstance(r.paraphrase_of, str):
         return f"{r.speaker} = {r.paraphrase_of} ({r.office})"
     return f"{r.speaker} ({r.office})" if isinstance(r.office, str) and r.office else r.speaker
+
+
+def speaker_table(corpus: Corpus) -> pd.DataFrame:
+    """One row per report and voice: ``doc_id, speaker, role, office, speaker_level, speaker_rank,
+    relayed_by, relayer_rank, paraphrase_of, n_sentences`` (sentences attributed, unit: the sentence),
+    in corpus and first-appearance order. Shows the three layers of :func:`attribute_speakers`: who
+    speaks, who relays, whose words the meeting's voice paraphrases."""
+    cols = ["doc_id", "speaker", "role", "office", "speaker_level", "speaker_rank", "relayed_by", "relayer_rank",
+            "paraphrase_of"]
+    a = attribute_speakers(corpus)
+    a = a[a["speaker"].notna()].copy()
+    a["relayed_by"] = a["relayed_by"].where(a["relayed"], None)
+    out = (a.fillna({c: "" for c in cols}).groupby(cols, sort=False).size().rename("n_sentences").reset_index())
+    return out.replace({"": None})
