@@ -152,7 +152,7 @@ def test_bare_verb_instructions_under_a_heading_are_directives_with_speaker(dire
     row = one_unit(directives, "changsha_county_2022", "处理好条与块的关系")
     assert row["speaker"] == "付旭明"
     row = one_unit(directives, "panjin_2023", "要让法治精神更加彰显")
-    assert row["speaker"] == "会议" and row["role"] == "meeting_collective"
+    assert row["speaker"] == "会议" and row["role"] == "meeting_paraphrase"
 
 
 def test_semicolons_split_a_sentence_into_task_clauses(corpus, directives, sentence):

@@ -7,6 +7,7 @@ Rhetoric, themes and timelines all score directives through this module.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -37,16 +38,22 @@ def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None =
 
     ``surface`` is the matched token text (``切实加强`` for the marker 切实). ``kind`` is ``modal``
     for a lexicon marker and ``imperative`` for a bare imperative (a sentence opening with a verb of
-    ``imperative_openers``, see :func:`imperative_opener`). ``data``: a corpus or
+    ``imperative_openers``, see :func:`imperative_opener`). A marker inside a quoted past lesson
+    (directives.yaml ``context_exclusions``: 实践证明…必须) is not counted. ``data``: a corpus or
     any sentences table (see :func:`sentence_token_lists`).
     """
     lex = _lexicon_of(data, lexicon).yaml(DIRECTIVES_FILE)
     index = index_entries(lex["markers"], "marker")
     blocked = {tuple(e["tokens"]): e for e in lex.get("exclusions", [])}
+    contexts = context_exclusions(lex)
     openers = lex.get("imperative_openers")
     rows = []
     for r in sentence_token_lists(data, tokens).itertuples():
-        for _, run, e in match_runs(r.tokens, index, blocked):
+        spans = quoted_lesson_spans(r.text, contexts)
+        offsets = token_offsets(r.text, r.tokens) if spans else []
+        for i, run, e in match_runs(r.tokens, index, blocked):
+            if spans and _inside(offsets[i], e["marker"], spans):
+                continue
             rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": e["marker"],
                          "grade": int(e["grade"]), "surface": "".join(run), "kind": "modal"})
         verb = imperative_opener(r.tokens, openers) if openers else None
@@ -55,6 +62,35 @@ def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None =
                          "grade": int(openers["grade"]), "surface": verb, "kind": "imperative"})
     return pd.DataFrame(rows, columns=MARKER_COLUMNS).astype(
         {"sent_id": "int64", "grade": "int64"})
+
+
+def context_exclusions(lex: dict) -> list[tuple[re.Pattern, frozenset[str]]]:
+    """The ``context_exclusions`` of directives.yaml: ``(pattern, markers)`` pairs."""
+    return [(re.compile(e["pattern"]), frozenset(e["markers"])) for e in lex.get("context_exclusions", [])]
+
+
+def quoted_lesson_spans(text: str, contexts: list[tuple[re.Pattern, frozenset[str]]]) -> list[tuple[int, int, frozenset]]:
+    """Character spans of ``text`` that quote a past lesson (``实践证明，…``; ``积累的“必须…”``):
+    ``(start, end, markers)``; a marker of ``markers`` inside a span is not the speaker's directive."""
+    out = []
+    for rx, markers in contexts:
+        for m in rx.finditer(text):
+            out.append((m.start("span"), m.end("span"), markers))
+    return out
+
+
+def token_offsets(text: str, tokens: list[str]) -> list[int]:
+    """Start offset of each token in ``text`` (tokens in order; a token not found keeps the last offset)."""
+    out, pos = [], 0
+    for t in tokens:
+        j = text.find(t, pos)
+        out.append(j if j >= 0 else pos)
+        pos = j + len(t) if j >= 0 else pos
+    return out
+
+
+def _inside(start: int, marker: str, spans: list[tuple[int, int, frozenset]]) -> bool:
+    return any(a <= start < b and marker in markers for a, b, markers in spans)
 
 
 def imperative_opener(tokens: list[str], openers: dict) -> str | None:

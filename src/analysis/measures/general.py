@@ -45,8 +45,10 @@ def rarity(span: str, unseen_frequency: int = 1) -> float:
 
     ``span`` is segmented with jieba's general dictionary along its most probable route (no HMM),
     and the surprisals ``-log10(freq / total)`` of its words are summed (a word absent from the
-    dictionary gets ``unseen_frequency``). The sum is the log-odds against meeting this exact
-    string by chance, so longer and odder spans score higher: 委书记-like fragments of common
+    dictionary gets ``unseen_frequency``). The sum is the span's surprisal in general Chinese (in
+    log10 units) under a model that treats its words as independent: a measure of how unusual the
+    wording is, not a probability that other reports repeat it by chance (formula words are not
+    independent, and reports that share a formula copy it). Longer and odder spans score higher: 委书记-like fragments of common
     words score low, 横向到边、纵向到底 high. Caveat: jieba's dictionary lists some compounds
     (主持会议) with tiny counts, which makes them look rarer than they are.
     """

@@ -1,8 +1,14 @@
 """Who speaks each sentence: the named officials of the metadata, speech verbs and frames, relays.
 
-Names come from the metadata (``main_speaker``, ``chair``, ``other_speakers``); speech verbs,
-frames, collective voices (会议), pronouns, relay signals and the title-to-role rules from
-``data/lexicon/speakers.yaml``.
+Names come from the metadata (``main_speaker``, ``chair``, ``other_speakers``); titles from the text
+before each name (else the metadata); speech verbs, frames, the meeting's voice (会议, the wire
+report's paraphrase of the leading official), pronouns, relay signals, the title-to-role and
+title-to-level rules from ``data/lexicon/speakers.yaml``.
+
+Three layers per sentence: who speaks (``speaker``, with ``role``, ``office``, ``speaker_level``,
+``speaker_rank``), who relays that speech to this meeting (``relayed_by``, ``relayer_rank``), and
+whose words the meeting's voice paraphrases (``paraphrase_of``). Comparisons between levels use
+``speaker_level``, not the report's level.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
 
 SPEAKERS_FILE = "speakers.yaml"
-SPEAKER_COLUMNS = ["doc_id", "para_id", "sent_id", "speaker", "role", "title", "cue", "attribution", "relayed",
-                   "relayed_by"]
+SPEAKER_COLUMNS = ["doc_id", "para_id", "sent_id", "speaker", "role", "title", "office", "speaker_level",
+                   "speaker_rank", "cue", "attribution", "relayed", "relayed_by", "relayer_rank", "paraphrase_of"]
 
 
 @dataclass(frozen=True)
@@ -26,16 +32,125 @@ class _Speaker:
     name: str
     title: str
     role: str
+    office: str = ""
+    level: str = ""
+
+    @property
+    def rank(self) -> str:
+        """``<level> <role>`` (``district party_secretary``); the role alone when the level is unknown."""
+        return f"{self.level} {self.role}".strip()
+
+
+def _title_parts(title: str, lex: dict) -> list[str]:
+    return [p.strip() for p in re.split(lex["metadata"]["title_separators"], title or "") if p.strip()]
+
+
+def speaker_office(title: str, lexicon: Lexicon | None = None) -> tuple[str, str]:
+    """``(role, office)`` for a title by the ordered rules of speakers.yaml ``roles``: the first rule
+    whose pattern ends a part of the title (split at 、) gives the role, that part is the office.
+    ``市委副书记、市长`` -> ``("government_head", "市长")``; no rule: ``other_official`` with the first
+    part; no title: ``("unknown", "")``."""
+    lex = as_lexicon(lexicon).yaml(SPEAKERS_FILE)
+    parts = _title_parts(title, lex)
+    for rule in lex["roles"]:
+        rx = re.compile(f"(?:{rule['pattern']})$")
+        hits = [p for p in parts if rx.search(p)]
+        if hits:
+            return rule["role"], hits[-1] if rule["role"] != "party_secretary" else _highest(hits, lex)
+    return (lex["default_role"], parts[0]) if parts else ("unknown", "")
+
+
+def _highest(parts: list[str], lex: dict) -> str:
+    """Of several parts giving the same role (长沙经开区党工委书记、长沙县委书记), the one of the highest level."""
+    rank = {lv: i for i, lv in enumerate(["national", "province", "prefecture-level city", "county-level city",
+                                           "county", "district", "township"])}
+    return min(parts, key=lambda p: rank.get(office_level(p, "", lex), len(rank)))
 
 
 def speaker_role(title: str, lexicon: Lexicon | None = None) -> str:
     """Role for a title (``市委副书记、市长`` -> ``government_head``), by the ordered rules of speakers.yaml."""
+    return speaker_office(title, lexicon)[0]
+
+
+def office_level(office: str, report_level: str = "", lexicon: Lexicon | dict | None = None) -> str:
+    """Administrative level of an office from its title (speakers.yaml ``levels``): ``区委书记`` ->
+    ``district``, ``市委书记`` -> ``prefecture-level city`` (``county-level city`` in such a city's
+    report); a title without a level word (``党委书记``) is an office of the meeting's own body:
+    ``report_level``."""
+    lex = lexicon if isinstance(lexicon, dict) else as_lexicon(lexicon).yaml(SPEAKERS_FILE)
+    if not office:
+        return ""
+    for rule in lex["levels"]:
+        if re.search(rule["pattern"], office):
+            return (rule.get("in_report") or {}).get(report_level, rule["level"])
+    return report_level or ""
+
+
+def level_order(lexicon: Lexicon | None = None) -> dict[str, int]:
+    """``level -> rank`` (0 = national, 1 = province … 4 = township): codebook.yaml ``admin_levels``
+    plus speakers.yaml ``extra_level_ranks``."""
+    lex = as_lexicon(lexicon)
+    ranks = {e["level"]: int(e["rank"]) for e in lex.yaml("codebook.yaml")["admin_levels"]}
+    ranks.update({k: int(v) for k, v in lex.yaml(SPEAKERS_FILE).get("extra_level_ranks", {}).items()})
+    return ranks
+
+
+def title_in_text(text: str, name: str, lexicon: Lexicon | dict | None = None) -> str:
+    """The longest title written just before ``name`` in ``text`` (speakers.yaml ``titles``):
+    ``传达区委书记康峰会上讲话精神`` -> ``区委书记``; ``""`` when the text writes none."""
+    lex = lexicon if isinstance(lexicon, dict) else as_lexicon(lexicon).yaml(SPEAKERS_FILE)
+    rules = lex["titles"]
+    ending = "|".join(map(re.escape, sorted(rules["endings"], key=len, reverse=True)))
+    part = f"[^{_STOP}、]{{0,24}}?(?:{ending})"
+    title_re = re.compile(f"(?:{part}、)*{part}$")
+    leads = sorted(rules["lead_words"], key=len, reverse=True)
+    best = ""
+    for m in re.finditer(re.escape(name), text):
+        before = re.split(f"[{_STOP}]", text[max(0, m.start() - 60): m.start()])[-1]
+        t = title_re.search(before)
+        if not t:
+            continue
+        title = t.group(0)
+        stripped = True
+        while stripped:
+            stripped = False
+            for w in leads:
+                if title.startswith(w) and len(title) > len(w):
+                    title, stripped = title[len(w):], True
+        if len(title) > len(best):
+            best = title
+    return best
+
+
+def is_official_title(span: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether ``span`` is only official titles (``市委副书记、市长``, ``市委书记``): every part (split at
+    、) is at most ``titles.max_chars`` long and ends in an office of speakers.yaml ``roles``
+    (``深入贯彻习近平总书记`` is not: 总书记 is no territorial secretary and the part is a clause)."""
     lex = as_lexicon(lexicon).yaml(SPEAKERS_FILE)
-    parts = [p.strip() for p in re.split(lex["metadata"]["title_separators"], title or "") if p.strip()]
-    for rule in lex["roles"]:
-        if any(p.endswith(rule["keyword"]) for p in parts):
-            return rule["role"]
-    return lex["default_role"] if parts else "unknown"
+    parts = [p for p in span.split("、") if p]
+    rules = [re.compile(f"(?:{r['pattern']})$") for r in lex["roles"] if r["role"] != "meeting_paraphrase"]
+    return bool(parts) and all(len(p) <= int(lex["titles"]["max_chars"]) and any(rx.search(p) for rx in rules)
+                               for p in parts)
+
+
+def name_spans(text: str, patterns: list[re.Pattern]) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that are names of documents or meetings (``patterns``: the
+    register.yaml ``scope`` patterns): quoted titles, not the report's own words."""
+    return [(m.start(), m.end()) for rx in patterns for m in rx.finditer(text) if m.end() > m.start()]
+
+
+def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` blanked (offsets unchanged)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = "\u3000" * (b - a)
+    return "".join(chars)
+
+
+#: Punctuation that ends a title's context (not 、, which joins posts).
+_STOP = "，。；：！？,.;:!?“”‘’\"（）()《》【】\\s"
 
 
 def other_speakers(field: str, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
@@ -44,7 +159,8 @@ def other_speakers(field: str, lexicon: Lexicon | None = None) -> list[tuple[str
     rules = as_lexicon(lexicon).yaml(SPEAKERS_FILE)["metadata"]
     item_re = re.compile(rules["item"])
     people = []
-    for item in field.split(rules["item_separator"]):
+    sep = re.escape(rules["item_separator"])
+    for item in re.split(f"{sep}(?![^()（）]*[)）])", field):  # not at a separator inside (…)
         m = item_re.match(item)
         if m:
             people.append((m.group("name"), m.group("title")))
@@ -58,14 +174,25 @@ def known_speakers(corpus: Corpus) -> dict[str, dict[str, _Speaker]]:
     """``doc_id -> name -> speaker`` from metadata: main_speaker, chair and other_speakers.
 
     ``other_speakers`` is ``name (title; note); name (title)``, parsed by speakers.yaml's
-    ``metadata`` rules; the title is the part before ``;``.
+    ``metadata`` rules; the title is the part before ``;``. A title written before the name in the
+    text (:func:`title_in_text`) wins over the metadata's; role and office come from the title
+    (:func:`speaker_office`), the level from the office (:func:`office_level`).
     """
+    lex = corpus.lexicon.yaml(SPEAKERS_FILE)
     out = {}
     for doc in corpus.documents.to_dict("records"):
         people = [(doc.get("main_speaker"), doc.get("main_speaker_title")), (doc.get("chair"), doc.get("chair_title"))]
         people += other_speakers(str(doc.get("other_speakers") or ""), corpus.lexicon)
-        out[doc["doc_id"]] = {n: _Speaker(n, t or "", speaker_role(t or "", corpus.lexicon))
-                              for n, t in people if isinstance(n, str) and n.strip()}
+        text = corpus.text(doc["doc_id"])
+        report_level = str(doc.get("admin_level") or "")
+        found: dict[str, _Speaker] = {}
+        for n, t in people:
+            if not (isinstance(n, str) and n.strip()) or (n in found and not t):
+                continue
+            title = title_in_text(text, n, lex) or (t if isinstance(t, str) else "") or ""
+            role, office = speaker_office(title, corpus.lexicon)
+            found[n] = _Speaker(n, title, role, office, office_level(office, report_level, lex))
+        out[doc["doc_id"]] = found
     return out
 
 
@@ -81,21 +208,38 @@ def _attribution_re(names: list[str], lex: dict) -> re.Pattern:
         f"(?:(?P<frame>{'|'.join(map(re.escape, frames))})|(?P<verb>{'|'.join(map(re.escape, verbs))})[，：:,])")
 
 
-@memoised(SPEAKERS_FILE)
+@memoised(SPEAKERS_FILE, "codebook.yaml")
 def attribute_speakers(corpus: Corpus) -> pd.DataFrame:
-    """Per sentence: who speaks. ``doc_id, para_id, sent_id, speaker, role, title, cue, attribution,
-    relayed, relayed_by``.
+    """Per sentence: who speaks. ``doc_id, para_id, sent_id, speaker, role, title, office,
+    speaker_level, speaker_rank, cue, attribution, relayed, relayed_by, relayer_rank, paraphrase_of``.
 
     ``attribution`` is ``explicit`` (the sentence names the speaker and a speech verb), ``carried``
     (carried forward from an earlier sentence of the same speech) or ``none``. A speech is carried
-    across sentences and paragraphs until another attribution or a non-speech sentence (attendance,
-    会议通报了…). ``relayed`` marks a speech passed on by ``relayed_by`` (传达…讲话精神).
+    across sentences and paragraphs until another attribution or a non-speech sentence (chairing,
+    attendance, bylines, datelines, 会议通报了…: narration, never attributed).
+
+    ``relayed`` marks a speech passed on by ``relayed_by`` (传达…讲话精神): the sentences are the
+    relayed official's, with his ``speaker_level`` and ``speaker_rank``; ``relayer_rank`` is the
+    relayer's. The meeting's voice (会议指出/强调/要求) has role ``meeting_paraphrase``: the report's
+    paraphrase of its leading official (``paraphrase_of``: the main speaker, else the chair), whose
+    office, level and rank it carries. ``speaker_level`` is the level of the speaker's office
+    (speakers.yaml ``levels``), not the report's.
     """
     lex = corpus.lexicon.yaml(SPEAKERS_FILE)
     people = known_speakers(corpus)
     frames = [_attribute_doc(doc_id, g, people.get(doc_id, {}), corpus, lex)
               for doc_id, g in corpus.sentences.groupby("doc_id", sort=False)]
     return pd.concat(frames, ignore_index=True).astype({"relayed_by": "str"})
+
+
+def _leading_official(doc_id: str, people: dict[str, _Speaker], corpus: Corpus) -> _Speaker | None:
+    """The official whose speech the meeting's voice paraphrases: the main speaker, else the chair."""
+    docs = corpus.documents.set_index("doc_id")
+    for field in ("main_speaker", "chair"):
+        name = docs.at[doc_id, field] if field in docs else None
+        if isinstance(name, str) and name in people:
+            return people[name]
+    return None
 
 
 def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker], corpus: Corpus,
@@ -109,6 +253,7 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
     non_speech = [re.compile(p["pattern"]) for p in lex["non_speech"]]
     relay_re = re.compile(lex["relay"]["signal"])
     main = corpus.documents.set_index("doc_id").at[doc_id, "main_speaker"] if "main_speaker" in corpus.documents else ""
+    leader = _leading_official(doc_id, people, corpus)
     current, relay, last_name, relayer = None, None, None, None  # relay: (speaker name or None, relayer)
     rows = []
     for r in sents.itertuples():
@@ -124,7 +269,7 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
             if who in pronouns:
                 prior = name_re.findall(r.text[: m.start()]) if name_re else []
                 who = prior[-1] if prior else last_name
-            current = _Speaker(who, "", voices[who]) if who in voices else people[who]
+            current = _voice(who, voices[who], leader) if who in voices else people[who]
             if relay and relay[0] not in (None, current.name):
                 relay = None
             elif relay and relay[0] is None:
@@ -142,9 +287,98 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
             row["attribution"] = "carried" if current else "none"
         if mentions:
             last_name = mentions[-1]
+        relayed = bool(current and relay and relay[0] == current.name)
+        by = people.get(relay[1]) if relayed and relay[1] in people else None
         row.update(speaker=current.name if current else None, role=current.role if current else None,
-                   title=current.title if current else None,
-                   relayed=bool(current and relay and relay[0] == current.name),
-                   relayed_by=relay[1] if (current and relay and relay[0] == current.name) else None)
+                   title=current.title if current else None, office=current.office if current else None,
+                   speaker_level=(current.level or None) if current else None,
+                   speaker_rank=current.rank if current else None,
+                   relayed=relayed, relayed_by=relay[1] if relayed else None,
+                   relayer_rank=by.rank if by else None,
+                   paraphrase_of=getattr(current, "paraphrase_of", None) if current else None)
         rows.append(row)
     return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _Voice(_Speaker):
+    """The meeting's voice: the paraphrase of ``paraphrase_of`` (carrying his office and level)."""
+    paraphrase_of: str | None = None
+
+    leader_role: str = ""
+
+    @property
+    def rank(self) -> str:
+        """The leading official's rank: the meeting's voice speaks for him."""
+        return f"{self.level} {self.leader_role or self.role}".strip()
+
+
+def _voice(voice: str, role: str, leader: _Speaker | None) -> _Voice:
+    """The meeting's voice ``voice`` (会议) as the paraphrase of the leading official ``leader``."""
+    if leader is None:
+        return _Voice(voice, "", role)
+    return _Voice(voice, leader.title, role, leader.office, leader.level, leader.name, leader.role)
+
+
+def directives_by_speaker_level(corpus: Corpus) -> pd.DataFrame:
+    """For each report of a same-city pair at two levels (:func:`analysis.measures.levels.level_pairs`),
+    its directive sentences by the level of the office of whoever speaks them.
+
+    Columns: ``city, doc_id, report_level, speaker_level, speakers`` (names; ``(relayed by X)`` for a
+    relayed speech, ``会议 = X`` for the meeting's paraphrase of X), ``n_directive_sentences``,
+    ``n_report_directive_sentences`` (the denominator: the report's sentences with a directive
+    marker, directives.yaml), ``share``. Narration with a directive marker is ``speaker_level`` =
+    ``narration``. Unit: the sentence. A comparison of two levels of one city compares the levels of
+    the speakers only where ``speaker_level`` equals ``report_level``: in pingxiang_suburb_2020 most
+    directive sentences are the district secretary's relayed speech.
+    """
+    from analysis.measures.directives import sentence_directives
+    from analysis.measures.levels import level_pairs
+
+    pairs = level_pairs(corpus)
+    cols = ["city", "doc_id", "report_level", "speaker_level", "speakers", "n_directive_sentences",
+            "n_report_directive_sentences", "share"]
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    spk = attribute_speakers(corpus)
+    sd = sentence_directives(corpus)[["doc_id", "sent_id", "strength"]]
+    s = spk.merge(sd, on=["doc_id", "sent_id"])
+    s = s[s["strength"] > 0].copy()
+    s["speaker_level"] = s["speaker_level"].where(s["speaker"].notna(), "narration").fillna("unknown")
+    s["who"] = [_who(r) for r in s.itertuples()]
+    docs = corpus.documents.set_index("doc_id")
+    rows = []
+    for p in pairs.itertuples():
+        for doc_id in (p.higher, p.lower):
+            d = s[s["doc_id"] == doc_id]
+            for level, g in d.groupby("speaker_level", sort=False):
+                rows.append({"city": p.city, "doc_id": doc_id, "report_level": docs.at[doc_id, "admin_level"],
+                             "speaker_level": level, "speakers": "、".join(dict.fromkeys(g["who"])),
+                             "n_directive_sentences": len(g), "n_report_directive_sentences": len(d),
+                             "share": round(len(g) / len(d), 3) if len(d) else 0.0})
+    return pd.DataFrame(rows, columns=cols).drop_duplicates(["doc_id", "speaker_level"]).reset_index(drop=True)
+
+
+def _who(r) -> str:
+    """A speaker as shown in :func:`directives_by_speaker_level`."""
+    if not isinstance(r.speaker, str):
+        return "narration"
+    if r.relayed:
+        return f"{r.speaker} ({r.office}, relayed by {r.relayed_by})"
+    if isinstance(r.paraphrase_of, str):
+        return f"{r.speaker} = {r.paraphrase_of} ({r.office})"
+    return f"{r.speaker} ({r.office})" if isinstance(r.office, str) and r.office else r.speaker
+
+
+def speaker_table(corpus: Corpus) -> pd.DataFrame:
+    """One row per report and voice: ``doc_id, speaker, role, office, speaker_level, speaker_rank,
+    relayed_by, relayer_rank, paraphrase_of, n_sentences`` (sentences attributed, unit: the sentence),
+    in corpus and first-appearance order. Shows the three layers of :func:`attribute_speakers`: who
+    speaks, who relays, whose words the meeting's voice paraphrases."""
+    cols = ["doc_id", "speaker", "role", "office", "speaker_level", "speaker_rank", "relayed_by", "relayer_rank",
+            "paraphrase_of"]
+    a = attribute_speakers(corpus)
+    a = a[a["speaker"].notna()].copy()
+    a["relayed_by"] = a["relayed_by"].where(a["relayed"], None)
+    out = (a.fillna({c: "" for c in cols}).groupby(cols, sort=False).size().rename("n_sentences").reset_index())
+    return out.replace({"": None})

@@ -9,8 +9,9 @@ Every measure here works on any number of reports and scales to tens of thousand
   corpora instead of a dense report × report matrix.
 * **Shared formulas** (text reuse): maximal character spans that recur in several reports, found
   by seed-and-extend from a k-gram index over the distinct clauses of the corpus (so repeated
-  boilerplate is compared once), ranked by the number of reports sharing them and their rarity
-  in general Chinese (jieba's bundled dictionary frequencies).
+  boilerplate is compared once), matched on whole words, without fragments and official titles,
+  ranked by a weight: the number of other reports sharing them times their rarity in general
+  Chinese (jieba's bundled dictionary frequencies); a ranking weight, not a probability.
 * **Pairwise overlap**: Jaccard of character-shingle sets for every pair of reports (MinHash LSH
   candidates on large corpora), with same-city pairs (same ``city``, different ``admin_level``)
   marked from the metadata.
@@ -39,6 +40,7 @@ from analysis.loading.tokenize import FUNCTION_STOPWORDS_FILE, get_tokenizer, re
 from analysis.measures.general import rarity
 from analysis.measures.keyness import PARAMS_FILE, content_tokens, keyness
 from analysis.measures.levels import level_pairs
+from analysis.measures.speakers import is_official_title
 
 #: A clause: a run of Han characters, possibly joined by the enumeration comma 、 (横向到边、纵向到底).
 CLAUSE_RE = re.compile(f"[{HAN}](?:[{HAN}、]*[{HAN}])?")
@@ -276,9 +278,14 @@ class ClauseIndex:
             cands = range(len(self.clauses))
         out: set[int] = set()
         for ci in cands:
-            if span in self.clauses[ci]:
+            if self.count_in_clause(ci, span):
                 out |= self.docs[ci]
         return out
+
+    def count_in_clause(self, ci: int, span: str) -> int:
+        """Occurrences of ``span`` in clause ``ci`` as whole words: starting at a word start and
+        ending at a word end (高标准 is not in 以最高标准, cut 以 | 最高 | 标准)."""
+        return whole_word_count(self.clauses[ci], span, self.starts[ci], self.ends[ci])
 
     def snap(self, ci: int, start: int, end: int, drop: frozenset[str]) -> str:
         """The words of clause ``ci`` lying wholly inside ``[start, end)``, without edge words in
@@ -292,6 +299,37 @@ class ClauseIndex:
         while j >= i and (cl[starts[j] : ends[j]] in drop or cl[starts[j] : ends[j]] == "、"):
             j -= 1
         return cl[starts[i] : ends[j]] if i <= j else ""
+
+
+def whole_word_count(clause: str, span: str, starts: list[int], ends: list[int]) -> int:
+    """Occurrences of ``span`` in ``clause`` that begin at one of ``starts`` and end at one of
+    ``ends`` (the clause's word boundaries, ascending)."""
+    n, i = 0, clause.find(span)
+    while i >= 0:
+        a, b = bisect_left(starts, i), bisect_left(ends, i + len(span))
+        if a < len(starts) and starts[a] == i and b < len(ends) and ends[b] == i + len(span):
+            n += 1
+        i = clause.find(span, i + 1)
+    return n
+
+
+def word_count(text: str, span: str, lexicon: Lexicon | None = None) -> int:
+    """Occurrences of ``span`` in ``text`` as whole words of its clauses (the corpus tokenizer's words)."""
+    tk = get_tokenizer(as_lexicon(lexicon).root)
+    n = 0
+    for cl in clauses(text):
+        if span in cl:
+            bounds = [(a, b) for _, a, b in tk.tokenize(cl, HMM=True)]
+            n += whole_word_count(cl, span, [a for a, _ in bounds], [b for _, b in bounds])
+    return n
+
+
+def is_fragment(span: str, edges: dict, lexicon: Lexicon | None = None) -> bool:
+    """Whether ``span`` stops inside a phrase: its last word is one that needs what follows (人人 of
+    形成人人关心, a preposition, a degree adverb) or its first word one that needs what precedes
+    (compare.yaml ``formulas.fragment_edges``)."""
+    words = [w for w in get_tokenizer(as_lexicon(lexicon).root).lcut(span, HMM=True) if w != "、"]
+    return bool(words) and (words[-1] in set(edges.get("end", [])) or words[0] in set(edges.get("start", [])))
 
 
 def _diagonal_runs(matches: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
@@ -408,20 +446,31 @@ def is_campaign_name(span: str, campaigns: set[str], generic_words: frozenset[st
     return rest != span and (not rest.strip("、") or is_generic(rest, generic_words, lexicon))
 
 
-@memoised(PARAMS_FILE)
+@memoised(PARAMS_FILE, "speakers.yaml")
 def shared_formulas(corpus: Corpus) -> pd.DataFrame:
     """Phrases recurring across reports, found from the text alone, ranked.
 
+    A span is shared by the reports where it occurs as whole words (:meth:`ClauseIndex.count_in_clause`:
+    高标准 is not in 最高标准); fragments that stop inside a phrase (形成人人, :func:`is_fragment`) and
+    official titles (市委副书记、市长, :func:`~analysis.measures.speakers.is_official_title`) are dropped.
+
     Columns: ``formula, n_reports, reports`` (labels, corpus order), ``doc_ids``, ``n_chars``,
-    ``rarity`` (``-log10 P`` in general Chinese, :func:`rarity`), ``campaign_name`` (the span is, or
-    is part of, a campaign name from the metadata), ``generic`` (only stopwords of the function and
-    bureaucratic lists, e.g. 各项工作), ``score`` = ``(n_reports - 1) × rarity`` (the log-odds against
-    the other reports repeating the span by chance), ``rank``. Campaign names and generic spans are
-    kept but ranked last; the rest by score, then more reports, then longer, then the span.
+    ``rarity`` (the span's summed word surprisal in general Chinese, ``-log10`` of its unigram
+    probability in jieba's dictionary, :func:`rarity`), ``campaign_name`` (the span is, or is part of,
+    a campaign name from the metadata), ``generic`` (only stopwords of the function and bureaucratic
+    lists, e.g. 各项工作), ``score`` = ``(n_reports - 1) × rarity``, ``rank``. The score is a
+    ranking weight, not a probability: how many other reports repeat the span, weighted by how
+    unusual its words are in general Chinese. It is NOT the log-odds of the reports repeating it by
+    chance (the words of a formula are not independent draws and the reports do not repeat it by
+    chance). Campaign names and generic spans are kept but ranked last; the rest by score, then
+    more reports, then longer, then the span.
     """
     p = params(corpus.lexicon)["formulas"]
     ids = corpus.doc_ids
     found = find_shared_spans([corpus.text(d) for d in ids], corpus.lexicon)
+    keep = [not (is_fragment(s, p.get("fragment_edges", {}), corpus.lexicon)
+                 or is_official_title(s, corpus.lexicon)) for s in found["span"]]
+    found = found[keep].reset_index(drop=True)
     campaigns = _campaign_names(corpus)
     generic = stopwords(as_lexicon(corpus.lexicon).root, bureaucratic=True)
     out = pd.DataFrame({
@@ -442,6 +491,12 @@ def shared_formulas(corpus: Corpus) -> pd.DataFrame:
     out = out.drop(columns="_low").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
+
+
+#: What the formula ranking's number is, for table captions and figure labels.
+SCORE_DESCRIPTION = ("score = (reports sharing the formula − 1) × its rarity in general Chinese (summed word "
+                     "surprisal, −log10 of its unigram probability in jieba's dictionary): a ranking weight, "
+                     "not a probability or a log-odds of chance repetition")
 
 
 def highlighted_formulas(formulas: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
@@ -465,10 +520,12 @@ def terms_shown(corpus: Corpus, formulas: pd.DataFrame) -> set[str]:
 
 
 def formula_matrix(corpus: Corpus, formulas: pd.DataFrame, top_n: int | None = None) -> pd.DataFrame:
-    """Formula × report: occurrences of each of the top formulas in each report's cleaned text."""
+    """Formula × report: occurrences of each of the top formulas in each report's cleaned text, as
+    whole words (:func:`word_count`, the same matching that finds the reports sharing it)."""
     top_n = top_n or params(corpus.lexicon)["formulas"]["top_n"]
     top = formulas.head(top_n)
-    data = {corpus.labels[d]: [corpus.text(d).count(f) for f in top["formula"]] for d in corpus.doc_ids}
+    data = {corpus.labels[d]: [word_count(corpus.text(d), f, corpus.lexicon) for f in top["formula"]]
+            for d in corpus.doc_ids}
     return pd.DataFrame(data, index=pd.Index(top["formula"], name="formula"))
 
 

@@ -28,11 +28,11 @@ from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
 from analysis.loading.segmenter import jieba_dict_path
 from analysis.loading.tokenize import DICTIONARY_FILE, stopwords
-from analysis.measures.directives import DIRECTIVES_FILE, directive_markers, sentence_directives
+from analysis.measures.directives import DIRECTIVES_FILE, directive_markers, sentence_directives, token_offsets
 from analysis.measures.keyness import keyness
 from analysis.measures.matching import count_substring, index_entries, match_runs, sentence_token_lists
 from analysis.measures.outline import OUTLINE_FILE, frame_re, outline, outline_summary
-from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers
+from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers, mask_spans, name_spans
 from analysis.measures.stats import bootstrap_rate
 from analysis.measures.text import cn_numeral
 
@@ -50,18 +50,24 @@ def register_hits(corpus: Corpus) -> pd.DataFrame:
     """One row per register term: ``doc_id, sent_id, category, term``.
 
     Token terms match token runs (longest first within a category); ``match: substring`` terms are
-    counted in the sentence text, except inside the words listed under their ``exclude``.
+    counted in the sentence text, except inside the words listed under their ``exclude``. Nothing
+    is counted inside the names of documents and meetings (register.yaml ``scope``).
     """
     lex = corpus.lexicon.yaml(REGISTER_FILE)
     sents = sentence_token_lists(corpus)
+    names = [re.compile(e["pattern"]) for e in lex.get("scope", {}).get("exclude_spans", [])]
+    scoped = [name_spans(r.text, names) for r in sents.itertuples()]
     rows = []
     for category, terms in lex["categories"].items():
         token_terms = [t for t in terms if t.get("match", "token") == "token"]
         index = index_entries(token_terms, "term")
         substring_terms = [t for t in terms if t.get("match") == "substring"]
-        for r in sents.itertuples():
-            hits = [e["term"] for _, _, e in match_runs(r.tokens, index)]
-            hits += [t["term"] for t in substring_terms for _ in range(count_substring(r.text, t))]
+        for r, spans in zip(sents.itertuples(), scoped):
+            offsets = token_offsets(r.text, r.tokens) if spans else []
+            hits = [e["term"] for i, _, e in match_runs(r.tokens, index)
+                    if not (spans and any(a <= offsets[i] < b for a, b in spans))]
+            text = mask_spans(r.text, spans)
+            hits += [t["term"] for t in substring_terms for _ in range(count_substring(text, t))]
             rows += [{"doc_id": r.doc_id, "sent_id": r.sent_id, "category": category, "term": h} for h in hits]
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "category", "term"]).astype({"sent_id": "int64"})
 
@@ -444,7 +450,7 @@ def rate_intervals(corpus: Corpus, n_boot: int | None = None, seed: int | None =
 def role_profile(corpus: Corpus) -> pd.DataFrame:
     """Directive force by speaker role within each report.
 
-    One row per report and role (``party_secretary``, ``government_head``, ``meeting_collective``…;
+    One row per report and role (``party_secretary``, ``government_head``, ``meeting_paraphrase``…;
     sentences no one is said to speak are ``narration``): ``n_sentences, n_chars, directive_markers,
     directives_per_1k, share_directive_sentences, mean_strength, speakers`` (names, ``relayed`` when
     passed on by another official).
