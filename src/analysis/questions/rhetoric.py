@@ -825,7 +825,8 @@ def bundled_reading(corpus: Corpus) -> str:
     obl = sh["share_strength_3"]
     x_mayor = roles.loc[("xinyang_2015", "government_head"), "share_directive_sentences"]
     x_sec = roles.loc[("xinyang_2015", "party_secretary"), "share_directive_sentences"]
-    pj_voice = roles.loc[("panjin_2023", "meeting_collective"), "directives_per_1k"]
+    pj_voice = roles.loc[("panjin_2023", "meeting_paraphrase"), "directives_per_1k"]
+    pj_lead = attribute_speakers(corpus).query("doc_id == 'panjin_2023' and role == 'meeting_paraphrase'")["paraphrase_of"]
     fc = p["four_char_phrases_per_1k"]
     return "\n".join([
         "**What differs.**",
@@ -834,7 +835,7 @@ def bundled_reading(corpus: Corpus) -> str:
         f"{rate['pingxiang_city_2022']:.0f} ({int(p.at['pingxiang_city_2022', 'directive_markers'])} markers), even "
         "after counting its bare imperatives. Its interval overlaps the others', so five reports cannot show that it "
         "commands less; what differs is the form. " + directive_form_note(corpus),
-        f"- *Obligation* (必须, 确保, 坚决) is commonest in Changsha County: {_pct(obl['changsha_county_2022'])} of its "
+        f"- *Obligation* (必须, 务必, 坚决) is commonest in Changsha County: {_pct(obl['changsha_county_2022'])} of its "
         f"sentences ({int(sh.at['changsha_county_2022', 'strength_3'])} of "
         f"{int(sh.at['changsha_county_2022', 'n_sentences'])}) against {_pct(obl['pingxiang_city_2022'])} "
         f"({int(sh.at['pingxiang_city_2022', 'strength_3'])} of {int(sh.at['pingxiang_city_2022', 'n_sentences'])}) "
@@ -852,6 +853,7 @@ def bundled_reading(corpus: Corpus) -> str:
         f"({fc.max():g} per 1,000) and sparsest in {_lab(corpus, fc.idxmin())} ({fc.min():g}); the sensitivity "
         "table shows which ranks depend on the definition.",
         f"- *Voices.* In Xinyang {_pct(x_mayor)} of the mayor's sentences carry a directive, against {_pct(x_sec)} of the "
-        f"party secretary's. In Panjin the meeting speaks collectively (会议指出/强调/要求) at {pj_voice:.0f} markers per "
-        "1,000 characters.",
+        f"party secretary's. In Panjin most directives come as the wire report's paraphrase of the meeting "
+        f"(会议指出/强调/要求 *the meeting pointed out / stressed / required*), which gives the words of its leading "
+        f"official {pj_lead.iloc[0] if len(pj_lead) else ''}, at {pj_voice:.0f} markers per 1,000 characters.",
     ])
