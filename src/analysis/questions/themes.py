@@ -658,3 +658,70 @@ def positions_table(classified: pd.DataFrame) -> pd.DataFrame:
     rows = [{"doc_id": r.doc_id, "directive_id": r.directive_id, "position": round(r.position, 4), "theme": t}
             for r in classified.itertuples() for t in (r.themes or ("",))]
     return pd.DataFrame(rows, columns=["doc_id", "directive_id", "position", "theme"])
+
+
+# --------------------------------------------------------------------------------------------
+# a second coder: agreement, and precision/recall against each reference
+
+SECOND_ANNOTATIONS_FILE = "directives_coded_second.csv"
+ADJUDICATED_FILE = "directives_adjudicated.csv"
+CLASSIFIER = "classifier"
+
+
+def load_references(first: Path | None = None, second: Path | None = None,
+                    adjudicated: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The three hand-coded references of the sample: ``coder 1``, ``coder 2`` and ``adjudicated`` (each as
+    :func:`load_annotations` reads it; the adjudicated file also has ``adjudication_note``)."""
+    return {"coder 1": load_annotations(first), "coder 2": load_annotations(second or ANNOTATIONS_DIR / SECOND_ANNOTATIONS_FILE),
+            "adjudicated": load_annotations(adjudicated or ANNOTATIONS_DIR / ADJUDICATED_FILE)}
+
+
+def codings(classified: pd.DataFrame, references: dict[str, pd.DataFrame]) -> dict[str, dict[str, tuple]]:
+    """``name -> {directive_id: themes}`` for every reference and for the classifier (on the same units)."""
+    out = {name: dict(zip(df["directive_id"], df["themes"])) for name, df in references.items()}
+    units = set().union(*(set(c) for c in out.values()))
+    out[CLASSIFIER] = {d: tuple(t) for d, t in zip(classified["directive_id"], classified["themes"]) if d in units}
+    return out
+
+
+def coder_agreement(classified: pd.DataFrame, references: dict[str, pd.DataFrame], codebook: dict | None = None,
+                    units: list[str] | None = None) -> pd.DataFrame:
+    """Cohen's κ and Krippendorff's α per theme and overall (pooled theme decisions) between coder 1 and
+    coder 2, and between each coder and the classifier (:func:`analysis.measures.agreement.agreement_table`;
+    column ``label`` renamed ``theme``). ``units`` restricts the directives (default: all of coder 1's)."""
+    from analysis.measures.agreement import agreement_table
+
+    coded = codings(classified, references)
+    pairs = [("coder 1", "coder 2"), ("coder 1", CLASSIFIER), ("coder 2", CLASSIFIER)]
+    units = list(references["coder 1"]["directive_id"]) if units is None else units
+    return agreement_table(coded, pairs, theme_ids(codebook), units).rename(columns={"label": "theme"})
+
+
+def agreement_wide(agreement: pd.DataFrame, labels: dict[str, str], stat: str = "kappa") -> pd.DataFrame:
+    """One row per theme (label) and ``overall``, one column per pair (``coder 1 ~ coder 2``…) of ``stat``."""
+    t = agreement.assign(pair=agreement["a"] + " ~ " + agreement["b"])
+    wide = t.pivot(index="theme", columns="pair", values=stat)
+    order = [x for x in [*labels, "overall"] if x in wide.index]
+    wide = wide.loc[order, list(dict.fromkeys(t["pair"]))]
+    wide.index = [labels.get(x, x) for x in wide.index]
+    return wide
+
+
+def evaluate_references(classified: pd.DataFrame, references: dict[str, pd.DataFrame], split: str | None = "heldout",
+                        codebook: dict | None = None) -> pd.DataFrame:
+    """:func:`evaluate` of the classifier against each reference (a column ``reference`` first); ``split``
+    ``None`` evaluates on the whole sample."""
+    parts = [evaluate(classified, df if split else df.assign(split="all"), split or "all", codebook).assign(reference=name)
+             for name, df in references.items()]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["reference", *[c for c in out.columns if c != "reference"]]]
+
+
+def coding_disagreements(first: pd.DataFrame, second: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Every (directive, theme) the two codings decide differently: ``directive_id, theme, first, second``
+    (0/1) and ``text``, in the sample's order."""
+    from analysis.measures.agreement import disagreements
+
+    a, b = dict(zip(first["directive_id"], first["themes"])), dict(zip(second["directive_id"], second["themes"]))
+    out = disagreements(a, b, theme_ids(codebook)).rename(columns={"unit": "directive_id", "label": "theme"})
+    return out.assign(text=out["directive_id"].map(dict(zip(first["directive_id"], first["text"]))))
