@@ -725,3 +725,73 @@ def coding_disagreements(first: pd.DataFrame, second: pd.DataFrame, codebook: di
     a, b = dict(zip(first["directive_id"], first["themes"])), dict(zip(second["directive_id"], second["themes"]))
     out = disagreements(a, b, theme_ids(codebook)).rename(columns={"unit": "directive_id", "label": "theme"})
     return out.assign(text=out["directive_id"].map(dict(zip(first["directive_id"], first["text"]))))
+
+
+# --------------------------------------------------------------------------------------------
+# official criteria categories (secondary sources; codebook.yaml `criteria`)
+
+
+def criteria_table(codebook: dict | None = None) -> pd.DataFrame:
+    """The criteria categories the themes map to: ``id, source, code, label_zh, label_en`` and the source's
+    ``title``, in the codebook's order."""
+    crit = (codebook or load_codebook())["criteria"]
+    titles = {s["id"]: s["title"] for s in crit["sources"]}
+    out = pd.DataFrame(crit["categories"])[["id", "source", "code", "label_zh", "label_en"]]
+    return out.assign(title=out["source"].map(titles))
+
+
+def criteria_check(codebook: dict | None = None, path: Path | None = None) -> None:
+    """Raise :class:`CodebookError` when a theme lacks ``criteria`` / ``criteria_note``, names a category
+    the ``criteria`` section does not have, or a category names an unknown source or is mapped to by no theme."""
+    book = codebook or load_codebook()
+    path = path or LEXICON_DIR / CODEBOOK_FILE
+    crit = book.get("criteria") or {}
+    sources = {s["id"] for s in crit.get("sources", [])}
+    cats = {c["id"]: c for c in crit.get("categories", [])}
+    for c in cats.values():
+        if c.get("source") not in sources:
+            raise CodebookError(path, f"criteria category {c['id']} names unknown source {c.get('source')!r}")
+    used = set()
+    for t in book["themes"]:
+        if "criteria" not in t or not t.get("criteria_note"):
+            raise CodebookError(path, f"theme {t['id']} lacks criteria or criteria_note")
+        for cid in t["criteria"]:
+            if cid not in cats:
+                raise CodebookError(path, f"theme {t['id']} maps to unknown criteria category {cid!r}")
+            used.add(cid)
+    if set(cats) - used:
+        raise CodebookError(path, f"criteria categories mapped to by no theme: {', '.join(sorted(set(cats) - used))}")
+
+
+def theme_criteria(codebook: dict | None = None) -> pd.DataFrame:
+    """One row per (theme, category) of the mapping: ``theme, category, source, code, label_zh, label_en``;
+    themes mapped to no category are absent (see :func:`criteria_unmapped_themes`)."""
+    book = codebook or load_codebook()
+    cats = criteria_table(book).set_index("id")
+    rows = [{"theme": t["id"], "category": cid, **cats.loc[cid, ["source", "code", "label_zh", "label_en"]].to_dict()}
+            for t in book["themes"] for cid in t["criteria"]]
+    return pd.DataFrame(rows, columns=["theme", "category", "source", "code", "label_zh", "label_en"])
+
+
+def criteria_unmapped_themes(codebook: dict | None = None) -> pd.DataFrame:
+    """Themes that map to no criteria category: ``theme, note``."""
+    book = codebook or load_codebook()
+    return pd.DataFrame([{"theme": t["id"], "note": t["criteria_note"]} for t in book["themes"] if not t["criteria"]],
+                        columns=["theme", "note"])
+
+
+def criteria_coverage(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
+    """Per criteria category and report: how many of the report's directives have a theme mapped to the
+    category. Columns ``category, source, code, label_zh, label_en``, then one column per report (counts of
+    directives; a directive counts once per category however many of its themes map there), and
+    ``n_reports`` (reports with at least one such directive). A category with ``n_reports == 0`` is one no
+    directive of the corpus touches."""
+    book = codebook or load_codebook()
+    mapping = theme_criteria(book)
+    by_cat = mapping.groupby("category")["theme"].apply(set).to_dict()
+    out = criteria_table(book).rename(columns={"id": "category"}).drop(columns="title")
+    for doc in doc_ids:
+        sub = classified[classified["doc_id"] == doc]
+        out[doc] = [int(sum(bool(set(t) & by_cat.get(c, set())) for t in sub["themes"])) for c in out["category"]]
+    out["n_reports"] = (out[list(doc_ids)] > 0).sum(axis=1) if doc_ids else 0
+    return out
