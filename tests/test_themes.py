@@ -340,6 +340,8 @@ def test_every_theme_maps_to_known_criteria_categories():
     book = themes.load_codebook()
     themes.criteria_check(book)
     table = themes.criteria_table(book)
+    assert set(table.columns) == {"id", "source", "code", "label_zh", "label_en", "title"}  # no stray YAML keys
+    assert table.notna().all().all()
     assert set(table["source"]) == {s["id"] for s in book["criteria"]["sources"]}
     assert all(s["secondary"] for s in book["criteria"]["sources"])
     mapping = themes.theme_criteria(book)
