@@ -688,13 +688,17 @@ def coder_agreement(classified: pd.DataFrame, references: dict[str, pd.DataFrame
                     units: list[str] | None = None) -> pd.DataFrame:
     """Cohen's κ and Krippendorff's α per theme and overall (pooled theme decisions) between coder 1 and
     coder 2, and between each coder and the classifier (:func:`analysis.measures.agreement.agreement_table`;
-    column ``label`` renamed ``theme``). ``units`` restricts the directives (default: all of coder 1's)."""
+    column ``label`` renamed ``theme``). ``units`` restricts the directives (default: all of coder 1's); only
+    directives that both codings of a pair cover are counted for that pair."""
     from analysis.measures.agreement import agreement_table
 
     coded = codings(classified, references)
     pairs = [("coder 1", "coder 2"), ("coder 1", CLASSIFIER), ("coder 2", CLASSIFIER)]
     units = list(references["coder 1"]["directive_id"]) if units is None else units
-    return agreement_table(coded, pairs, theme_ids(codebook), units).rename(columns={"label": "theme"})
+    # on another corpus the sample's directives may not be extracted: a pair counts the units both codings cover
+    parts = [agreement_table(coded, [(a, b)], theme_ids(codebook), [u for u in units if u in coded[a] and u in coded[b]])
+             for a, b in pairs]
+    return pd.concat(parts, ignore_index=True).rename(columns={"label": "theme"})
 
 
 def agreement_wide(agreement: pd.DataFrame, labels: dict[str, str], stat: str = "kappa") -> pd.DataFrame:
