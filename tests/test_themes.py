@@ -330,3 +330,59 @@ def test_evaluation_summary_and_untagged(corpus):
     assert text.startswith("held-out: precision 54/61 = 0.89") and "recall 54/58 = 0.93" in text
     un = themes.untagged(classified, corpus.labels)
     assert len(un) == int((classified["n_themes"] == 0).sum()) and set(un["report"]) <= set(corpus.labels.values())
+
+
+# --------------------------------------------------------------------------------------------
+# criteria categories (secondary sources)
+
+
+def test_every_theme_maps_to_known_criteria_categories():
+    book = themes.load_codebook()
+    themes.criteria_check(book)
+    table = themes.criteria_table(book)
+    assert set(table.columns) == {"id", "source", "code", "label_zh", "label_en", "title"}  # no stray YAML keys
+    assert table.notna().all().all()
+    assert set(table["source"]) == {s["id"] for s in book["criteria"]["sources"]}
+    assert all(s["secondary"] for s in book["criteria"]["sources"])
+    mapping = themes.theme_criteria(book)
+    assert {"sanitation", "civic_morality"} <= set(mapping["theme"])
+    unmapped = themes.criteria_unmapped_themes(book)
+    assert set(unmapped["theme"]).isdisjoint(mapping["theme"])
+
+
+def test_criteria_check_names_the_problem(tmp_path):
+    book = themes.load_codebook()
+    bad = {**book, "themes": [{**book["themes"][0], "criteria": ["wm_99"]}, *book["themes"][1:]]}
+    with pytest.raises(themes.CodebookError, match="sanitation maps to unknown criteria category 'wm_99'"):
+        themes.criteria_check(bad)
+
+
+def test_criteria_labels_are_copied_from_the_reference_files():
+    from analysis.loading.config import PROJ_ROOT
+
+    ref = PROJ_ROOT.parent / "shared" / "reference"
+    if not (ref / "criteria_2015_district_table.tsv").exists():
+        pytest.skip(f"{ref} is absent: the criteria labels cannot be checked against their sources")
+    table_text = (ref / "criteria_2015_district_table.tsv").read_text(encoding="utf-8").replace("\\r\\n", "")
+    outline = (ref / "criteria_outline.md").read_text(encoding="utf-8")
+    for c in themes.criteria_table().itertuples():
+        if c.source == "wmcs_2015":
+            assert f"{c.code}{c.label_zh}" in table_text, c
+        else:
+            assert c.label_zh in outline, c
+
+
+def test_criteria_coverage_counts_directives_per_report(classified):
+    docs = list(dict.fromkeys(classified["doc_id"]))
+    cov = themes.criteria_coverage(classified, docs)
+    assert list(cov.columns[-len(docs) - 1:-1]) == docs
+    # a category's count is at most the report's directives and at least the count of any one mapped theme
+    mapping = themes.theme_criteria()
+    for row in cov.itertuples():
+        for doc in docs:
+            n = getattr(row, doc) if doc.isidentifier() else cov.loc[row.Index, doc]
+            sub = classified[classified["doc_id"] == doc]
+            assert n <= len(sub)
+            for t in mapping.loc[mapping["category"] == row.category, "theme"]:
+                assert n >= sum(t in ts for ts in sub["themes"])
+    assert (cov["n_reports"] == (cov[docs] > 0).sum(axis=1)).all()

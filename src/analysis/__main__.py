@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {build,data,export,check-report,manifest,evaluate}``.
+"""Command line: ``python -m analysis {build,data,export,check-report,manifest,evaluate,coding-sheet}``.
 
 Bad input ends with a one-line message naming the file and the problem (exit code 2), never a
 traceback.
@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("corpus", type=Path)
     e.add_argument("--gold", type=Path, default=None, help="folder of dNN_*.yaml annotations (default: tests/data/corpus_dev_gold)")
     e.add_argument("--details", action="store_true", help="also list every miss per report")
+    s = sub.add_parser("coding-sheet", help="write the codebook and the hand-coding sample as OUT.xlsx and OUT.csv, "
+                       "or check a filled-in sheet (--check)")
+    s.add_argument("out", type=Path, help="output path (the suffix is replaced by .xlsx and .csv), or the sheet to check")
+    s.add_argument("--all", action="store_true", help="every directive of the corpus, not only the sample")
+    s.add_argument("--check", action="store_true", help="read OUT back as a filled-in sheet and report what it holds")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -65,6 +70,19 @@ def main(argv: list[str] | None = None) -> int:
                 out["cleaning"].pop("reports", None)
                 out["metadata"].pop("misses", None)
             print(json.dumps(out, ensure_ascii=False, indent=1))
+        elif args.command == "coding-sheet":
+            from analysis import load_corpus
+            from analysis.questions import themes
+            from analysis.report.coding_sheet import read_coding_sheet, write_coding_sheet
+
+            if args.check:
+                coded = read_coding_sheet(args.out)
+                n_coded = sum(bool(t) for t in coded["themes"])
+                print(f"{args.out}: {len(coded)} directives, {n_coded} with at least one theme")
+            else:
+                found = themes.directives(load_corpus())
+                for p in write_coding_sheet(found if args.all else themes.annotation_sample(found), args.out):
+                    print(p)
         elif args.command == "manifest":
             from analysis.report.checks import write_manifest
 

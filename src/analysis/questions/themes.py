@@ -658,3 +658,144 @@ def positions_table(classified: pd.DataFrame) -> pd.DataFrame:
     rows = [{"doc_id": r.doc_id, "directive_id": r.directive_id, "position": round(r.position, 4), "theme": t}
             for r in classified.itertuples() for t in (r.themes or ("",))]
     return pd.DataFrame(rows, columns=["doc_id", "directive_id", "position", "theme"])
+
+
+# --------------------------------------------------------------------------------------------
+# a second coder: agreement, and precision/recall against each reference
+
+SECOND_ANNOTATIONS_FILE = "directives_coded_second.csv"
+ADJUDICATED_FILE = "directives_adjudicated.csv"
+CLASSIFIER = "classifier"
+
+
+def load_references(first: Path | None = None, second: Path | None = None,
+                    adjudicated: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The three hand-coded references of the sample: ``coder 1``, ``coder 2`` and ``adjudicated`` (each as
+    :func:`load_annotations` reads it; the adjudicated file also has ``adjudication_note``)."""
+    return {"coder 1": load_annotations(first), "coder 2": load_annotations(second or ANNOTATIONS_DIR / SECOND_ANNOTATIONS_FILE),
+            "adjudicated": load_annotations(adjudicated or ANNOTATIONS_DIR / ADJUDICATED_FILE)}
+
+
+def codings(classified: pd.DataFrame, references: dict[str, pd.DataFrame]) -> dict[str, dict[str, tuple]]:
+    """``name -> {directive_id: themes}`` for every reference and for the classifier (on the same units)."""
+    out = {name: dict(zip(df["directive_id"], df["themes"])) for name, df in references.items()}
+    units = set().union(*(set(c) for c in out.values()))
+    out[CLASSIFIER] = {d: tuple(t) for d, t in zip(classified["directive_id"], classified["themes"]) if d in units}
+    return out
+
+
+def coder_agreement(classified: pd.DataFrame, references: dict[str, pd.DataFrame], codebook: dict | None = None,
+                    units: list[str] | None = None) -> pd.DataFrame:
+    """Cohen's κ and Krippendorff's α per theme and overall (pooled theme decisions) between coder 1 and
+    coder 2, and between each coder and the classifier (:func:`analysis.measures.agreement.agreement_table`;
+    column ``label`` renamed ``theme``). ``units`` restricts the directives (default: all of coder 1's); only
+    directives that both codings of a pair cover are counted for that pair."""
+    from analysis.measures.agreement import agreement_table
+
+    coded = codings(classified, references)
+    pairs = [("coder 1", "coder 2"), ("coder 1", CLASSIFIER), ("coder 2", CLASSIFIER)]
+    units = list(references["coder 1"]["directive_id"]) if units is None else units
+    # on another corpus the sample's directives may not be extracted: a pair counts the units both codings cover
+    parts = [agreement_table(coded, [(a, b)], theme_ids(codebook), [u for u in units if u in coded[a] and u in coded[b]])
+             for a, b in pairs]
+    return pd.concat(parts, ignore_index=True).rename(columns={"label": "theme"})
+
+
+def agreement_wide(agreement: pd.DataFrame, labels: dict[str, str], stat: str = "kappa") -> pd.DataFrame:
+    """One row per theme (label) and ``overall``, one column per pair (``coder 1 ~ coder 2``…) of ``stat``."""
+    t = agreement.assign(pair=agreement["a"] + " ~ " + agreement["b"])
+    wide = t.pivot(index="theme", columns="pair", values=stat)
+    order = [x for x in [*labels, "overall"] if x in wide.index]
+    wide = wide.loc[order, list(dict.fromkeys(t["pair"]))]
+    wide.index = [labels.get(x, x) for x in wide.index]
+    return wide
+
+
+def evaluate_references(classified: pd.DataFrame, references: dict[str, pd.DataFrame], split: str | None = "heldout",
+                        codebook: dict | None = None) -> pd.DataFrame:
+    """:func:`evaluate` of the classifier against each reference (a column ``reference`` first); ``split``
+    ``None`` evaluates on the whole sample."""
+    parts = [evaluate(classified, df if split else df.assign(split="all"), split or "all", codebook).assign(reference=name)
+             for name, df in references.items()]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["reference", *[c for c in out.columns if c != "reference"]]]
+
+
+def coding_disagreements(first: pd.DataFrame, second: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Every (directive, theme) the two codings decide differently: ``directive_id, theme, first, second``
+    (0/1) and ``text``, in the sample's order."""
+    from analysis.measures.agreement import disagreements
+
+    a, b = dict(zip(first["directive_id"], first["themes"])), dict(zip(second["directive_id"], second["themes"]))
+    out = disagreements(a, b, theme_ids(codebook)).rename(columns={"unit": "directive_id", "label": "theme"})
+    return out.assign(text=out["directive_id"].map(dict(zip(first["directive_id"], first["text"]))))
+
+
+# --------------------------------------------------------------------------------------------
+# official criteria categories (secondary sources; codebook.yaml `criteria`)
+
+
+def criteria_table(codebook: dict | None = None) -> pd.DataFrame:
+    """The criteria categories the themes map to: ``id, source, code, label_zh, label_en`` and the source's
+    ``title``, in the codebook's order."""
+    crit = (codebook or load_codebook())["criteria"]
+    titles = {s["id"]: s["title"] for s in crit["sources"]}
+    out = pd.DataFrame(crit["categories"])[["id", "source", "code", "label_zh", "label_en"]]
+    return out.assign(title=out["source"].map(titles))
+
+
+def criteria_check(codebook: dict | None = None, path: Path | None = None) -> None:
+    """Raise :class:`CodebookError` when a theme lacks ``criteria`` / ``criteria_note``, names a category
+    the ``criteria`` section does not have, or a category names an unknown source or is mapped to by no theme."""
+    book = codebook or load_codebook()
+    path = path or LEXICON_DIR / CODEBOOK_FILE
+    crit = book.get("criteria") or {}
+    sources = {s["id"] for s in crit.get("sources", [])}
+    cats = {c["id"]: c for c in crit.get("categories", [])}
+    for c in cats.values():
+        if c.get("source") not in sources:
+            raise CodebookError(path, f"criteria category {c['id']} names unknown source {c.get('source')!r}")
+    used = set()
+    for t in book["themes"]:
+        if "criteria" not in t or not t.get("criteria_note"):
+            raise CodebookError(path, f"theme {t['id']} lacks criteria or criteria_note")
+        for cid in t["criteria"]:
+            if cid not in cats:
+                raise CodebookError(path, f"theme {t['id']} maps to unknown criteria category {cid!r}")
+            used.add(cid)
+    if set(cats) - used:
+        raise CodebookError(path, f"criteria categories mapped to by no theme: {', '.join(sorted(set(cats) - used))}")
+
+
+def theme_criteria(codebook: dict | None = None) -> pd.DataFrame:
+    """One row per (theme, category) of the mapping: ``theme, category, source, code, label_zh, label_en``;
+    themes mapped to no category are absent (see :func:`criteria_unmapped_themes`)."""
+    book = codebook or load_codebook()
+    cats = criteria_table(book).set_index("id")
+    rows = [{"theme": t["id"], "category": cid, **cats.loc[cid, ["source", "code", "label_zh", "label_en"]].to_dict()}
+            for t in book["themes"] for cid in t["criteria"]]
+    return pd.DataFrame(rows, columns=["theme", "category", "source", "code", "label_zh", "label_en"])
+
+
+def criteria_unmapped_themes(codebook: dict | None = None) -> pd.DataFrame:
+    """Themes that map to no criteria category: ``theme, note``."""
+    book = codebook or load_codebook()
+    return pd.DataFrame([{"theme": t["id"], "note": t["criteria_note"]} for t in book["themes"] if not t["criteria"]],
+                        columns=["theme", "note"])
+
+
+def criteria_coverage(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
+    """Per criteria category and report: how many of the report's directives have a theme mapped to the
+    category. Columns ``category, source, code, label_zh, label_en``, then one column per report (counts of
+    directives; a directive counts once per category however many of its themes map there), and
+    ``n_reports`` (reports with at least one such directive). A category with ``n_reports == 0`` is one no
+    directive of the corpus touches."""
+    book = codebook or load_codebook()
+    mapping = theme_criteria(book)
+    by_cat = mapping.groupby("category")["theme"].apply(set).to_dict()
+    out = criteria_table(book).rename(columns={"id": "category"}).drop(columns="title")
+    for doc in doc_ids:
+        sub = classified[classified["doc_id"] == doc]
+        out[doc] = [int(sum(bool(set(t) & by_cat.get(c, set())) for t in sub["themes"])) for c in out["category"]]
+    out["n_reports"] = (out[list(doc_ids)] > 0).sum(axis=1) if doc_ids else 0
+    return out
