@@ -46,7 +46,7 @@ from analysis.loading.cache import (
     _writable_cache,
     _write_pickle,
 )
-from analysis.loading.config import LEXICON_DIR, corpus_dir
+from analysis.loading.config import DATA_DIR, LEXICON_DIR, corpus_dir
 from analysis.loading.decode import decode, read_raw
 from analysis.loading.errors import CorpusError
 from analysis.loading.lexicon import Lexicon, as_lexicon
@@ -276,6 +276,12 @@ class Corpus:
     def doc_ids(self) -> list[str]:
         """Report ids in metadata order."""
         return self.documents["doc_id"].tolist()
+
+    @property
+    def is_bundled(self) -> bool:
+        """Whether this is the project's bundled corpus (``data/``): readings written about those five
+        reports are shown only then."""
+        return Path(self.root).resolve() == DATA_DIR.resolve()
 
     @property
     def labels(self) -> dict[str, str]:

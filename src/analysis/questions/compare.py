@@ -613,3 +613,90 @@ def pair_overlap(corpus: Corpus, formulas: pd.DataFrame | None = None) -> pd.Dat
 # one page per report, assembled from the other modules (nothing recomputed here)
 
 
+# ============================================================================================
+# readings: every number computed; interpretations of the bundled reports only on them
+
+
+def _pair_label(a: str, b: str) -> str:
+    return f"{a} and {b}"
+
+
+def similarity_reading(corpus: Corpus) -> str:
+    """What the similarity tables show, computed: the range of similarities in each view, the closest
+    pair, and how the token view changes without the bureaucratic stopwords."""
+    views = {"tokens": similarity(corpus, "tokens"), "characters": similarity(corpus, "chars"),
+             "tokens without bureaucratic stopwords": similarity(corpus, "tokens", drop_bureaucratic=True)}
+    lines = []
+    for name, sim in views.items():
+        m = sim.to_numpy(dtype=float).copy()
+        np.fill_diagonal(m, np.nan)
+        if np.all(np.isnan(m)):
+            continue
+        i, j = np.unravel_index(np.nanargmax(m), m.shape)
+        lines.append(f"- *{name}*: pairwise cosine {np.nanmin(m):.2f} to {np.nanmax(m):.2f}; the closest pair is "
+                     f"{_pair_label(sim.index[i], sim.columns[j])}.")
+    text = "**Computed.**\n" + "\n".join(lines)
+    if corpus.is_bundled:
+        text += ("\n\n**Reading (bundled reports).** Each report is mostly about its own city and campaign, so "
+                 "similarities are low in every view. The token view's grouping rests on generic campaign words "
+                 "(创建 *create*, i.e. campaign for a title, which Xinyang and both Pingxiang reports use all the time, "
+                 "while Changsha County says 创文巩卫 and Panjin 争创): compare its range with the range without the "
+                 "bureaucratic stopwords above. That the views disagree on details is itself a warning: with five short "
+                 "texts, a cluster tree describes these documents; it is not evidence of families of local governments.")
+    return text
+
+
+def overlap_reading(corpus: Corpus, overlap: pd.DataFrame) -> str:
+    """Where same-city pairs rank among all pairs by shingle overlap, and which report overlaps least."""
+    if overlap.empty:
+        return "No pair of reports to compare."
+    n = len(overlap)
+    lines = ["**Computed.**"]
+    for r in overlap[overlap["same_city"]].itertuples():
+        lines.append(f"- The same-city pair {_pair_label(r.report_a, r.report_b)} ranks {int(r.rank)} of {n} pairs "
+                     f"by shingle overlap (Jaccard {r.jaccard:.4f}; {int(r.n_shared_formulas)} shared formulas).")
+    reports = pd.concat([overlap[["report_a", "jaccard"]].rename(columns={"report_a": "report"}),
+                         overlap[["report_b", "jaccard"]].rename(columns={"report_b": "report"})])
+    mean = reports.groupby("report")["jaccard"].mean().sort_values()
+    lines.append(f"- The report that overlaps least with the others on average: {mean.index[0]} "
+                 f"(mean Jaccard {mean.iloc[0]:.4f}, against {mean.iloc[-1]:.4f} for {mean.index[-1]}).")
+    text = "\n".join(lines)
+    if corpus.is_bundled:
+        text += ("\n\n**Reading (bundled reports).** Two years apart, at different levels and on different occasions "
+                 "(a push for the higher title in 2022, a routine-management meeting in 2020), the two Pingxiang reports "
+                 "share the genre's formulas but no more than reports from other provinces do. One pair cannot show "
+                 "whether levels of one city talk alike in general; it shows that, here, the city's language does not "
+                 "visibly trickle down into the suburb's report.")
+    return text
+
+
+def synthesis(corpus: Corpus, formulas: pd.DataFrame) -> str:
+    """The notebook's closing synthesis: what the reports share (computed), and the limits of the corpus."""
+    n = len(corpus.doc_ids)
+    docs = corpus.documents
+    top = formulas[~formulas["campaign_name"] & ~formulas["generic"]]
+    in_all = top.loc[top["n_reports"] == n, "formula"].tolist()
+    widest = top.sort_values(["n_reports", "score"], ascending=False).head(4)
+    years = docs.get("meeting_date", pd.Series(dtype=str)).fillna("").astype(str).str[:4]
+    years = sorted(y for y in years if y.isdigit())
+    k = keyness(corpus)
+    low = float(k["low_expected"].mean()) if len(k) else float("nan")
+    share = "; ".join(f"{r.formula} in {int(r.n_reports)}" for r in widest.itertuples())
+    parts = [
+        f"**What the reports share.** {len(top)} set phrases recur in two or more of the {n} reports"
+        + (f" ({'、'.join(in_all)} in all of them)" if in_all else "") + f"; the most widely shared: {share}.",
+        f"**Limits.** {n} reports from {docs.get('province', pd.Series(dtype=str)).nunique()} provinces, "
+        + (f"{years[0]}–{years[-1]}, " if years else "")
+        + f"at {docs.get('admin_level', pd.Series(dtype=str)).nunique()} administrative levels: every difference "
+        "between reports is confounded with place, year, campaign stage, level and outlet. "
+        f"{low:.0%} of the key terms have an expected frequency below five, where G² is unreliable; similarities "
+        "describe these texts and are not estimates; a formula shared by two reports may come from a common source "
+        "neither names. These are news summaries of meetings, not transcripts: what is shared may be the "
+        "journalists' vocabulary as much as the officials'.",
+    ]
+    if corpus.is_bundled:
+        parts.insert(1, "**Where they differ (bundled reports).** The differences that stand out are those of occasion "
+                        "and place rather than of style: which title a city pursues (the Model title in Pingxiang 2022, "
+                        "the whole-territory title in Panjin, the first title in Changsha County and Xinyang), who speaks, "
+                        "and which local slogans are repeated.")
+    return "\n\n".join(parts)
