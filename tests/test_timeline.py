@@ -644,3 +644,21 @@ def test_swimlane_leaves_off_trivial_items_and_ends_at_the_data(corpus):
     lo, hi = ax.get_xlim()
     assert hi - figures._year_float("2025-12-31") < 0.5 and figures._year_float("2007-01-01") - lo < 0.5
     plt.close(fig)
+
+
+def test_notebook_04_bundled_readings_match_the_data(corpus):
+    """The written readings of notebook 04 (shown only on the bundled corpus) against the numbers."""
+    o = tl.orientation(corpus)
+    wide = o.pivot(index="doc_id", columns="orientation", values="share")
+    assert (wide["future"] > wide[["past", "present"]].max(axis=1)).all()     # future the largest everywhere
+    assert wide["past"].idxmax() == "xinyang_2015"                            # the one real retrospective
+    p = tl.dated_promises(corpus)
+    title = p[p["what"].str.contains("创建全国文明城市|国家卫生城市复审") & p["by_when"].str[:1].str.isdigit()]
+    assert sorted(zip(title["doc_id"], title["by_when"])) == [
+        ("changsha_county_2022", "2023-12-31"), ("changsha_county_2022", "2024-12-31"), ("xinyang_2015", "2018-04-24")]
+    assert set(p.loc[p["doc_id"] == "changsha_county_2022", "speaker"]) == {"narration"}
+    pts = tl.timeline_points(corpus)
+    assert not ((pts["doc_id"] == "pingxiang_suburb_2020") & (pts["what"] != "meeting")).any()
+    assert set(pts.loc[(pts["doc_id"] == "pingxiang_city_2022") & (pts["what"] != "meeting"), "end"]) == {"2022-10-22"}
+    assert "蝉联全国文明城市" in corpus.documents.set_index("doc_id").at["panjin_2023", "text"]
+    assert not p.loc[p["doc_id"] == "panjin_2023", "what"].str.contains("蝉联|全国文明城市").any()   # its title never dated

@@ -482,3 +482,26 @@ def orientation_against_directives(corpus: Corpus) -> pd.DataFrame:
                      "past": int(g["past"].sum()), "none": int((~g[ORIENTATIONS].any(axis=1)).sum()),
                      "present_equals_directive": float((g["present"] == g["directive"]).mean()) if n else float("nan")})
     return pd.DataFrame(rows).set_index("report")
+
+
+def axis_ends(points: pd.DataFrame) -> dict:
+    """The earliest and the latest point of :func:`timeline_points`, meetings included (for the
+    notebook's prose): ``{'first': row, 'last': row}``, each with ``label, what, surface, start, end``."""
+    items = points
+    first = items.sort_values(["start", "end"], kind="mergesort").iloc[0]
+    last = items.sort_values(["end", "start"], kind="mergesort").iloc[-1]
+    return {"first": first, "last": last}
+
+
+def orientation_extremes(orient: pd.DataFrame, which: str) -> dict:
+    """For one orientation: the lowest and highest share (with k/n and interval) and the reports that
+    hold them, for the notebook's prose."""
+    g = orient[orient["orientation"] == which].sort_values("share", kind="mergesort")
+    lo, hi = g.iloc[0], g.iloc[-1]
+    return {"low": lo, "high": hi, "n_reports": len(g)}
+
+
+def fmt_share(row) -> str:
+    """``13/72 = 18% (95% CI 11–28%)`` for an :func:`orientation` row."""
+    return (f"{int(row['n_sentences'])}/{int(row['n_total'])} = {row['share']:.0%} "
+            f"(interval {row['ci_low']:.0%}–{row['ci_high']:.0%})")

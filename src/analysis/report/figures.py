@@ -272,13 +272,13 @@ def plot_orientation(corpus: Corpus, table: pd.DataFrame | None = None):
         ax.bar(x, g["share"], width, color=colors[doc_id], label=f"{label} (n={int(g['n_total'].iloc[0])})")
         ax.errorbar(x, g["share"], yerr=[g["share"] - g["ci_low"], g["ci_high"] - g["share"]], fmt="none",
                     ecolor="black", elinewidth=0.8, capsize=2)
-    ax.set_xticks(range(len(ORIENTATIONS)), ["past (done: 已, 了, 过; dated past)", "present (state now: 正在, 目前)",
-                                             "future (to do: instructions, 要, 将, 力争; targets)"])
+    ax.set_xticks(range(len(ORIENTATIONS)), ["past\n(done: 已, 了, 过; dated past)", "present\n(state now: 正在, 目前)",
+                                             "future\n(to do: instructions, 要, 将, 力争; targets)"])
     ax.set_ylabel("Share of the report's sentences")
     ax.set_xlabel("Temporal orientation (a sentence can have several)")
     ax.set_ylim(0, 1)
-    ax.set_title("Temporal orientation of each speech, with 95% Wilson intervals")
-    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    ax.set_title("Temporal orientation of each speech (tense and aspect), with 95% Wilson intervals")
+    ax.legend(fontsize=7, frameon=False, loc="upper center")
     fig.tight_layout()
     with_data(fig, t.reset_index(drop=True))
     return fig
