@@ -20,7 +20,7 @@ import calendar
 import contextlib
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from functools import lru_cache
 
@@ -38,9 +38,13 @@ EVENTS_FILE = "events.csv"
 
 
 #: Columns of :func:`expressions`, in order.
-EXPRESSION_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "surface", "kind", "start", "end",
-                      "refers_to", "resolved", "source", "event_id", "jionlp", "base_date", "base_basis",
-                      "note", "sentence"]
+EXPRESSION_COLUMNS = ["doc_id", "sent_id", "part", "start_char", "end_char", "surface", "kind", "start", "end",
+                      "period", "refers_to", "resolved", "source", "event_id", "jionlp", "base_date", "base_basis",
+                      "published", "note", "sentence"]
+
+#: ``sent_id`` of the headline and of the publication-date row (body sentences count from 0).
+TITLE_SENT_ID = -1
+BYLINE_SENT_ID = -2
 
 
 #: Placeholder time base for jionlp when a report has no meeting date (its relative results are discarded).
@@ -67,6 +71,8 @@ def _compiled_temporal(path, stamp) -> dict:
     lex = copy.deepcopy(read_yaml(path))
     for rule in lex["rules"] + lex["reject"]:
         rule["regex"] = re.compile(rule["pattern"])
+    idioms = [i["idiom"] for i in lex.get("idioms", [])]
+    lex["idiom_regex"] = re.compile("|".join(map(re.escape, sorted(idioms, key=len, reverse=True)))) if idioms else None
     return lex
 
 
@@ -133,27 +139,60 @@ def _add_years(d: date, n: int) -> date:
         return d.replace(year=d.year + n, day=28)
 
 
-def _meeting_bases(corpus: Corpus) -> dict[str, tuple[date | None, str]]:
-    """``doc_id -> (meeting date or None, date_basis)`` from the metadata."""
+def _parse_day(raw) -> date | None:
+    """A date known to the day, or None (empty, partial or malformed)."""
+    try:
+        return date.fromisoformat(str(raw).strip()) if isinstance(raw, str) and raw.strip() else None
+    except ValueError:
+        return None
+
+
+def _meeting_bases(corpus: Corpus) -> dict[str, dict]:
+    """``doc_id -> {base, bounds, basis, published}`` from the documents table.
+
+    ``base``: the meeting day (None unless known to the day); ``bounds``: first and last day of a
+    meeting known only to the month or year (:func:`date_bounds`), else None; ``published``: the
+    publication date (documents.publication_date: byline, stamp or metadata) or None.
+    """
     out = {}
     for doc in corpus.documents.to_dict("records"):
         raw = doc.get("meeting_date")
-        try:
-            base = date.fromisoformat(str(raw)) if isinstance(raw, str) and raw.strip() else None
-        except ValueError:
-            base = None
-        out[doc["doc_id"]] = (base, str(doc.get("date_basis") or ""))
+        base = _parse_day(raw)
+        bounds = None
+        if base is None and isinstance(raw, str) and re.fullmatch(r"\d{4}(?:-\d{2})?", raw.strip()):
+            lo, hi = date_bounds(raw)
+            bounds = (date.fromisoformat(lo), date.fromisoformat(hi))
+        out[doc["doc_id"]] = {"base": base, "bounds": bounds, "basis": str(doc.get("date_basis") or ""),
+                              "raw": str(raw or "") if isinstance(raw, str) else "",
+                              "published": _parse_day(doc.get("publication_date"))}
     return out
 
 
-def resolve_rule(rule: dict, match: re.Match, base: date | None) -> tuple[str | None, str | None, str]:
-    """``(start, end, note)`` for a rule match against the meeting date ``base`` (see temporal.yaml)."""
+def resolve_rule(rule: dict, match: re.Match, base: date | None,
+                 published: date | None = None) -> tuple[str | None, str | None, str]:
+    """``(start, end, note)`` for a rule match against the meeting date ``base`` and the
+    publication date ``published`` (see temporal.yaml)."""
     how = rule["resolve"]
     if how == "year_of":
         y = int(match.group("year"))
         return f"{y}-01-01", f"{y}-12-31", ""
     if how == "recurrence":
-        return None, None, "recurring; no date"
+        return None, None, f"recurring, period {rule.get('period', 'not stated')}; no date"
+    if how == "unresolvable":
+        return None, None, "temporal, but the text fixes no date"
+    if how == "ordinal_event":
+        return None, None, "event named by ordinal; not dated in events.csv"
+    if how == "on_schedule":
+        return None, None, "如期: no dated target of the report to tie to"
+    if how == "publication_offset":
+        if published is None:
+            return None, None, "relative to the publication date, which is not known"
+        day = (published + timedelta(days=int(rule.get("days", 0)))).isoformat()
+        return day, day, f"publication date {published.isoformat()} {int(rule.get('days', 0)):+d} day(s)"
+    if how == "publication_recent":
+        if published is None:
+            return None, None, "shortly before the publication date, which is not known"
+        return None, published.isoformat(), "open start: shortly before the publication date"
     if base is None:   # a year stated in the text still fixes one end
         if how == "stated_year_end":
             return None, f"{int(match.group('year'))}-12-31", "deadline stated; report has no meeting date"
@@ -170,6 +209,8 @@ def resolve_rule(rule: dict, match: re.Match, base: date | None) -> tuple[str | 
         return _add_years(base, -n).isoformat(), base.isoformat(), f"{n} years up to the meeting"
     if how == "open_future":
         return base.isoformat(), None, "open-ended: no end stated"
+    if how == "open_past":
+        return None, base.isoformat(), "open-ended: no start stated"
     if how == "year_end":
         return base.isoformat(), f"{base.year}-12-31", "end of the meeting's year"
     if how == "stated_year_end":
@@ -252,16 +293,26 @@ def province_name(name: str | None, lexicon: Lexicon | None = None) -> str:
 
 
 def sentence_expressions(text: str, base: date | None, province: str = "", lexicon: Lexicon | None = None,
-                         include_rejected: bool = False) -> list[dict]:
-    """Temporal expressions in one sentence, resolved against the meeting date ``base``.
+                         include_rejected: bool = False, published: date | None = None) -> list[dict]:
+    """Temporal expressions in one sentence, resolved against the meeting date ``base`` (news words
+    such as 昨天, 日前 against the publication date ``published``).
 
-    Order of precedence on overlapping spans: events of events.csv, then temporal.yaml rules, then
-    jionlp. A jionlp hit covered by an event or rule is merged into that row (its reading kept in
-    ``jionlp``); one that a ``reject`` entry rules out is returned only with ``include_rejected``.
+    Order of precedence on overlapping spans: idioms of temporal.yaml (not time; kept as
+    ``rejected``), events of events.csv, then temporal.yaml rules, then jionlp. A jionlp hit covered
+    by an event or rule is merged into that row (its reading kept in ``jionlp``); one that a
+    ``reject`` entry or an idiom rules out is returned only with ``include_rejected``.
     """
     lex = load_temporal(lexicon)
     rows: list[dict] = []
     taken: list[tuple[int, int]] = []
+    idiom_spans = [(m.start(), m.end(), m.group(0)) for m in lex["idiom_regex"].finditer(text)] \
+        if lex.get("idiom_regex") is not None else []
+    for s, e, idiom in idiom_spans:
+        taken.append((s, e))
+        if include_rejected:
+            rows.append({"start_char": s, "end_char": e, "surface": idiom, "kind": "rejected", "start": None,
+                         "end": None, "refers_to": "not_temporal", "resolved": False, "source": "reject:idiom",
+                         "event_id": "", "note": "idiom, not a time expression"})
     events = load_events(lexicon)
     for ev in events.itertuples():
         if ev.province and province_name(ev.province, lexicon) != province_name(province, lexicon):
@@ -283,9 +334,10 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
             if any(_overlaps(span, t) for t in taken):
                 continue
             taken.append(span)
-            start, end, note = resolve_rule(rule, m, base)
+            start, end, note = resolve_rule(rule, m, base, published)
             rows.append({"start_char": span[0], "end_char": span[1], "surface": m.group(0),
                          "kind": rule["kind"], "start": start, "end": end, "refers_to": rule["refers_to"],
+                         "period": rule.get("period"),
                          "resolved": start is not None and end is not None, "source": f"rule:{rule['id']}",
                          "event_id": "", "note": note})
     rejects = [(m.start(), m.end(), r) for r in lex["reject"] for m in r["regex"].finditer(text)]
@@ -294,6 +346,8 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
     hits = jionlp_times(text, base if base is not None else NO_BASE)
     for hit in hits:
         span = (hit["start_char"], hit["end_char"])
+        if any(_overlaps(span, (s, e)) for s, e, _ in idiom_spans):
+            continue
         owner = next((r for r in rows if _overlaps(span, (r["start_char"], r["end_char"]))), None)
         if owner is not None:
             owner["jionlp"] = (owner.get("jionlp", "") + "; " if owner.get("jionlp") else "") + \
@@ -309,7 +363,7 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
                              "jionlp": _jionlp_reading(hit), "note": rejected["reason"]})
             continue
         row = {"start_char": span[0], "end_char": span[1], "surface": hit["surface"], "source": "jionlp",
-               "event_id": "", "jionlp": _jionlp_reading(hit), **_from_jionlp(hit)}
+               "event_id": "", "jionlp": _jionlp_reading(hit), "period": _jionlp_period(hit), **_from_jionlp(hit)}
         if base is None and not re.search(r"\d{4}", hit["surface"]):
             row.update(start=None, end=None, note="relative; report has no meeting date")
         row["refers_to"] = _refers_to(row, clause_at(text, *span), base, lex) if row["kind"] in ("point", "interval") \
@@ -318,9 +372,26 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
         rows.append(row)
     for row in rows:
         row.setdefault("jionlp", "")
+        row.setdefault("period", None)
+        if published is not None and row["source"] == "jionlp" and row["start"] == row["end"] == published.isoformat() \
+                and (base is None or row["start"] != base.isoformat()) and re.search(r"[日号]|\d-\d", row["surface"]):
+            row.update(refers_to="publication", kind="point", note="dateline: the publication date")
         if row["kind"] == "point" and row["refers_to"] == "target" and row["start"] and base is not None:
             row.update(kind="deadline", start=base.isoformat())   # a future year stated as a target
+        if row["source"] in ("rule:yesterday", "rule:day_before_yesterday", "rule:today") and base is not None \
+                and row["start"] == base.isoformat():
+            row["refers_to"] = "meeting"   # 昨天上午，我市召开…: the day the report's meeting met
     return sorted(rows, key=lambda r: (r["start_char"], r["end_char"]))
+
+
+def _jionlp_period(hit: dict) -> str | None:
+    """The period of a jionlp ``time_period`` hit as ISO 8601 (``{'delta': {'day': 7}}`` -> ``P7D``)."""
+    t = hit.get("time")
+    if hit.get("type") != "time_period" or not isinstance(t, dict) or not isinstance(t.get("delta"), dict):
+        return None
+    units = {"year": "Y", "month": "M", "day": "D"}
+    parts = [f"{int(v)}{units[k]}" for k, v in t["delta"].items() if k in units and v]
+    return "P" + "".join(parts) if parts else None
 
 
 def expressions(corpus: Corpus, include_rejected: bool = False) -> pd.DataFrame:
@@ -332,28 +403,107 @@ def expressions(corpus: Corpus, include_rejected: bool = False) -> pd.DataFrame:
     return table[table["kind"] != "rejected"].reset_index(drop=True)
 
 
+def _merge_readings(lo_rows: list[dict], hi_rows: list[dict], known: str) -> list[dict]:
+    """Join the readings of one sentence against the first and the last day of a meeting known
+    only to the month or year: earliest start, latest end (a date that does not depend on the
+    base reads the same both times)."""
+    out = []
+    for a, b in zip(lo_rows, hi_rows):
+        row = dict(a)
+        if (a["start"], a["end"]) != (b["start"], b["end"]):
+            starts = [x for x in (a["start"], b["start"]) if x]
+            ends = [x for x in (a["end"], b["end"]) if x]
+            row["start"] = min(starts) if len(starts) == 2 else None
+            row["end"] = max(ends) if len(ends) == 2 else None
+            row["resolved"] = row["start"] is not None and row["end"] is not None
+            row["note"] = "; ".join(x for x in (a.get("note"), f"meeting known only to {known}: "
+                                    "readings against its first and last day joined") if x)
+            if row["refers_to"] == "meeting" and row["start"] != row["end"]:
+                row["kind"] = "interval"
+        out.append(row)
+    return out
+
+
+def _expressions_in(text: str, info: dict, province: str, lexicon) -> list[dict]:
+    """:func:`sentence_expressions` for one text of a report, against its meeting day, or against
+    both ends of a meeting known only to the month or year."""
+    if info["base"] is None and info["bounds"] is not None:
+        lo = sentence_expressions(text, info["bounds"][0], province, lexicon, include_rejected=True,
+                                  published=info["published"])
+        hi = sentence_expressions(text, info["bounds"][1], province, lexicon, include_rejected=True,
+                                  published=info["published"])
+        if [(r["start_char"], r["end_char"]) for r in lo] == [(r["start_char"], r["end_char"]) for r in hi]:
+            return _merge_readings(lo, hi, info["raw"])
+        return lo
+    return sentence_expressions(text, info["base"], province, lexicon, include_rejected=True,
+                                published=info["published"])
+
+
+def _tie_on_schedule(out: pd.DataFrame) -> pd.DataFrame:
+    """``如期`` takes the dates of the report's resolved target nearest to it (by sentence; ties:
+    the earlier), noted as ``ties to 「…」 (sentence n)``."""
+    rows = out.index[out["source"] == "rule:on_schedule"]
+    for i in rows:
+        doc, sent = out.at[i, "doc_id"], out.at[i, "sent_id"]
+        cand = out[(out["doc_id"] == doc) & (out["refers_to"] == "target") & out["resolved"].astype(bool)
+                   & (out["source"] != "rule:on_schedule")]
+        if cand.empty:
+            continue
+        j = (cand["sent_id"] - sent).abs().sort_values(kind="mergesort").index[0]
+        where = "the headline" if cand.at[j, "sent_id"] == TITLE_SENT_ID else f"sentence {cand.at[j, 'sent_id']}"
+        out.loc[i, ["start", "end", "resolved"]] = [cand.at[j, "start"], cand.at[j, "end"], True]
+        out.at[i, "note"] = f"如期 ties to 「{cand.at[j, 'surface']}」 ({where})"
+    return out
+
+
 @memoised(TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE)
 def all_expressions(corpus: Corpus) -> pd.DataFrame:
     """Every temporal expression in the corpus, one row each (columns :data:`EXPRESSION_COLUMNS`).
 
-    ``kind``: point, interval, deadline, duration or recurrence; ``start``/``end``: ISO dates;
-    ``refers_to``: meeting, target, achievement, past_start, past, present, event or unknown;
-    ``resolved``: both dates known; ``source``: ``jionlp``, ``rule:<id>`` or ``event:<id>``;
-    ``base_date``/``base_basis``: the meeting date used and how its year is known (metadata).
+    Read: the headline (``part='title'``, ``sent_id`` -1), every body sentence (``part='body'``)
+    and the publication date itself (``part='byline'``, ``sent_id`` -2, ``refers_to='publication'``).
+    ``kind``: point, interval, deadline, duration or recurrence (``period`` ISO 8601 where known);
+    ``start``/``end``: ISO dates (one of them empty for an open interval); ``refers_to``: meeting,
+    publication, target, achievement, past_start, past, present, after_meeting, event or unknown;
+    ``resolved``: both dates known; ``source``: ``jionlp``, ``rule:<id>``, ``event:<id>`` or
+    ``publication_date``; ``base_date``/``base_basis``: the meeting date used (as known: a day, a
+    month or a year) and how it is known; ``published``: the publication date used for 昨天/日前.
     Sorted by report (corpus order), sentence and position.
     """
     bases = _meeting_bases(corpus)
     provinces = dict(zip(corpus.documents["doc_id"], corpus.documents.get("province", pd.Series(dtype=str))))
+    titles = dict(zip(corpus.documents["doc_id"], corpus.documents.get("title", pd.Series(dtype=str))))
     rows = []
+
+    def add(doc_id, sent_id, part, text, info):
+        prov = provinces.get(doc_id)
+        for x in _expressions_in(text, info, prov if isinstance(prov, str) else "", corpus.lexicon):
+            rows.append({"doc_id": doc_id, "sent_id": sent_id, "part": part, **x,
+                         "base_date": info["raw"] or None, "base_basis": info["basis"],
+                         "published": info["published"].isoformat() if info["published"] else None,
+                         "sentence": text})
+
+    empty = {"base": None, "bounds": None, "basis": "", "raw": "", "published": None}
+    for doc_id in corpus.doc_ids:
+        info = bases.get(doc_id, empty)
+        if info["published"] is not None:
+            day = info["published"].isoformat()
+            rows.append({"doc_id": doc_id, "sent_id": BYLINE_SENT_ID, "part": "byline", "start_char": 0,
+                         "end_char": len(day), "surface": day, "kind": "point", "start": day, "end": day,
+                         "period": None, "refers_to": "publication", "resolved": True, "source": "publication_date",
+                         "event_id": "", "jionlp": "", "base_date": info["raw"] or None, "base_basis": info["basis"],
+                         "published": day, "note": "the publication date (documents.publication_date)",
+                         "sentence": day})
+        title = titles.get(doc_id)
+        if isinstance(title, str) and title.strip():
+            add(doc_id, TITLE_SENT_ID, "title", title, info)
     for r in corpus.sentences.itertuples():
-        base, basis = bases.get(r.doc_id, (None, ""))
-        prov = provinces.get(r.doc_id)
-        for x in sentence_expressions(r.text, base, prov if isinstance(prov, str) else "", corpus.lexicon,
-                                      include_rejected=True):
-            rows.append({"doc_id": r.doc_id, "sent_id": int(r.sent_id), **x,
-                         "base_date": base.isoformat() if base else None, "base_basis": basis,
-                         "sentence": r.text})
+        add(r.doc_id, int(r.sent_id), "body", r.text, bases.get(r.doc_id, empty))
     out = pd.DataFrame(rows, columns=EXPRESSION_COLUMNS)
     order = {d: i for i, d in enumerate(corpus.doc_ids)}
-    out = out.sort_values(["doc_id", "sent_id", "start_char"], key=lambda s: s.map(order) if s.name == "doc_id" else s)
-    return out.reset_index(drop=True).astype({"resolved": "bool"})
+    out = out.sort_values(["doc_id", "sent_id", "start_char"], key=lambda s: s.map(order) if s.name == "doc_id" else s,
+                          kind="mergesort")
+    out = out.reset_index(drop=True).astype({"resolved": "bool", "published": object, "period": object})
+    for c in ("published", "period"):
+        out[c] = out[c].where(out[c].notna(), None)
+    return _tie_on_schedule(out)

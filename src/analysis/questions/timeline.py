@@ -126,6 +126,110 @@ def meeting_stage(corpus: Corpus) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+CAMPAIGNS_FILE = "campaigns.yaml"
+#: Where a meeting name or a headline divides into parts about different campaigns.
+PART_RE = re.compile(r"暨|、|\s+|[，；：。！？,;:]")
+#: A body clause divides at 、 only before a new dated item (…2023年成功创建全国文明城市、2024年顺利通过
+#: 国家卫生城市复审: two campaigns, two dates); a plain list (争创A、B、C) keeps its verb for every item.
+DATED_LIST_RE = re.compile(r"、(?=\d{4}年|[一二三四五六七八九十两]+年)")
+
+
+def _campaign_names(corpus: Corpus) -> dict[str, list[str]]:
+    """``campaign -> [name, variants…]`` from campaigns.yaml (longest first)."""
+    out = {}
+    for c in corpus.lexicon.yaml(CAMPAIGNS_FILE).get("campaigns", []):
+        out[c["name"]] = sorted({c["name"], *c.get("variants", [])}, key=len, reverse=True)
+    return out
+
+
+def _campaign_parts(corpus: Corpus, doc_id: str) -> list[tuple[str, str, str]]:
+    """``(where, weight key, text)`` of every part of a report that can name a campaign: the
+    meeting name cut at 暨/、, the headline cut at spaces and punctuation, each body clause (cut
+    at a 、 that opens a new dated item, :data:`DATED_LIST_RE`)."""
+    docs = corpus.documents.set_index("doc_id")
+    parts = []
+    for field, where in (("meeting_name", "meeting name"), ("title", "headline")):
+        text = docs.at[doc_id, field] if field in docs.columns else ""
+        if isinstance(text, str):
+            parts += [(where, "name" if field == "meeting_name" else "body", p) for p in PART_RE.split(text) if p]
+    for r in corpus.sentences[corpus.sentences["doc_id"] == doc_id].itertuples():
+        parts += [(f"sentence {r.sent_id}", "body", q) for p in CLAUSE_RE.split(r.text) for q in DATED_LIST_RE.split(p)
+                  if q]
+    return parts
+
+
+@memoised(STAGES_FILE, CAMPAIGNS_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
+def campaign_stages(corpus: Corpus) -> pd.DataFrame:
+    """The stage of each campaign a report names: ``doc_id, campaign, stage, label_en, evidence,
+    score, all_stages, target`` (one row per report and campaign of ``documents.campaigns``).
+
+    Stage cues of stages.yaml are counted only in the parts of the report that name the campaign
+    (see stages.yaml and :func:`_campaign_parts`): meeting-name parts with ``name_weight``, headline
+    and body clauses with 1. The stage is the best-ranked stage named in a meeting-name part, else
+    the highest score (ties: rank); ``unknown`` when no part about the campaign carries a cue.
+    ``target`` lists the dated promises (:func:`dated_promises`) whose clause names the campaign.
+    A report that names no campaign gets one row with ``campaign=''`` and :func:`meeting_stage`'s call.
+    """
+    lex = load_stages(corpus)
+    info = {st["stage"]: st for st in lex["stages"]}
+    rx = {st["stage"]: _cue_regex(st["cues"]) for st in lex["stages"]}
+    names = _campaign_names(corpus)
+    camp = dict(zip(corpus.documents["doc_id"], corpus.documents.get("campaigns", pd.Series(dtype=str))))
+    promises = dated_promises(corpus)
+    whole = None
+    rows = []
+    for doc_id in corpus.doc_ids:
+        listed = [c for c in str(camp.get(doc_id) or "").split(";") if c.strip()]
+        if not listed:
+            whole = meeting_stage(corpus).set_index("doc_id") if whole is None else whole
+            w = whole.loc[doc_id]
+            rows.append({"doc_id": doc_id, "campaign": "", "stage": w["stage"], "label_en": w["label_en"],
+                         "evidence": w["evidence"], "score": w["score"], "all_stages": w["all_stages"], "target": ""})
+            continue
+        parts = _campaign_parts(corpus, doc_id)
+        for c in listed:
+            spellings = names.get(c, [c])
+            mine = [p for p in parts if any(s in p[2] for s in spellings)]
+            scores, first = {}, {}
+            for where, weight, text in mine:
+                for st, r in rx.items():
+                    for m in r.finditer(text):
+                        in_name, body, _ = scores.get(st, (0, 0, 0))
+                        in_name, body = in_name + (weight == "name"), body + (weight != "name")
+                        scores[st] = (in_name, body, in_name * lex["name_weight"] + body)
+                        first.setdefault(st, f"{where}: 「{m.group(0)}」 in {text}")
+            pr = promises[(promises["doc_id"] == doc_id)
+                          & promises["what"].map(lambda w, sp=spellings: any(s in w for s in sp))]
+            target = "; ".join(dict.fromkeys(pr["by_when"]))
+            if not scores:
+                rows.append({"doc_id": doc_id, "campaign": c, "stage": "unknown", "label_en": "unknown",
+                             "evidence": "no stage cue where the report names this campaign", "score": 0,
+                             "all_stages": "", "target": target})
+                continue
+            named = [st for st in scores if scores[st][0]]
+            pick = min(named, key=lambda st: info[st]["rank"]) if named else \
+                min(scores, key=lambda st: (-scores[st][2], info[st]["rank"]))
+            rows.append({"doc_id": doc_id, "campaign": c, "stage": pick, "label_en": info[pick]["label_en"],
+                         "evidence": first[pick], "score": scores[pick][2],
+                         "all_stages": "; ".join(f"{st} {scores[st][2]}" for st in sorted(scores, key=lambda x: info[x]["rank"])),
+                         "target": target})
+    return pd.DataFrame(rows, columns=["doc_id", "campaign", "stage", "label_en", "evidence", "score", "all_stages",
+                                       "target"])
+
+
+def stages_in_words(corpus: Corpus) -> dict[str, str]:
+    """``doc_id -> '全国文明城市: campaigning for the title (target 2023-12-31); …'``: each campaign's
+    stage in words, for figures and profiles."""
+    cs = campaign_stages(corpus)
+    out = {}
+    for doc_id, g in cs.groupby("doc_id", sort=False):
+        out[doc_id] = "; ".join((f"{r.campaign}: " if r.campaign else "") + r.label_en
+                                + (f" (target {t})" if (t := ", ".join(x for x in r.target.split("; ")
+                                                                      if x[:1].isdigit())) else "")
+                                for r in g.itertuples())
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # promises and orientation
 
@@ -144,60 +248,117 @@ def promise_what(text: str, start: int, end: int, others: list[tuple[int, int]])
     return text[left:right].strip()
 
 
-@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
-def dated_promises(corpus: Corpus) -> pd.DataFrame:
-    """Every dated promise: ``doc_id, what, by_when, speaker, sentence`` (+ ``sent_id, surface, kind,
-    resolved, role, attribution``).
+PROMISE_COLUMNS = ["doc_id", "what", "by_when", "speaker", "sentence", "sent_id", "part", "surface", "horizons",
+                   "n_horizons", "kind", "resolved", "restated", "role", "attribution"]
 
-    A promise is an expression that refers to a target (a future year, ``力争用三年时间``,
-    ``今后一个时期``), or a future event (ending after the meeting) whose clause carries a target
-    cue of temporal.yaml (``迎接党的二十大``, ``实现…三年行动首战告捷``). ``by_when`` is the end
-    date, or ``open`` / ``unresolved`` when there is none. ``speaker`` comes from
-    :func:`analysis.measures.speakers.attribute_speakers`; ``narration`` when the report itself states it.
-    """
+
+def _promise_expressions(corpus: Corpus) -> pd.DataFrame:
+    """The expressions that make a promise (see :func:`dated_promises`), each with its ``what``."""
     lex = load_temporal(corpus.lexicon)
     ex = expressions(corpus)
-    spk = attribute_speakers(corpus).set_index(["doc_id", "sent_id"])
-    rows = []
+    vague = {f"rule:{r['id']}" for r in lex["rules"] if r["resolve"] == "unresolvable"}
+    ex = ex[(ex["part"] != "byline") & ~ex["source"].isin(vague)]   # 限时, 关键时间节点: no date to promise
+    keep = []
     for r in ex.itertuples():
         clause = clause_at(r.sentence, r.start_char, r.end_char)
-        future_event = (r.refers_to == "event" and isinstance(r.end, str) and r.end > (r.base_date or "")
-                        and any(c in clause for c in lex["refers_to"]["target"]))
-        unresolved_event = (r.refers_to == "event" and not r.resolved
-                            and any(c in clause for c in lex["refers_to"]["target"]))
-        if not (r.refers_to == "target" or future_event or unresolved_event):
-            continue
-        others = [(s, e) for s, e in ex.loc[(ex["doc_id"] == r.doc_id) & (ex["sent_id"] == r.sent_id),
-                                            ["start_char", "end_char"]].itertuples(index=False)]
-        who = spk.loc[(r.doc_id, r.sent_id)] if (r.doc_id, r.sent_id) in spk.index else None
-        speaker = who["speaker"] if who is not None and isinstance(who["speaker"], str) else "narration"
-        by_when = r.end if isinstance(r.end, str) else ("open" if r.kind == "interval" and r.start else "unresolved")
-        rows.append({"doc_id": r.doc_id, "what": promise_what(r.sentence, r.start_char, r.end_char, others),
-                     "by_when": by_when, "speaker": speaker, "sentence": r.sentence, "sent_id": r.sent_id,
-                     "surface": r.surface, "kind": r.kind, "resolved": bool(r.resolved),
+        has_cue = any(c in clause for c in lex["refers_to"]["target"])
+        future_event = (r.refers_to == "event" and isinstance(r.end, str) and r.end > (r.base_date or "") and has_cue)
+        unresolved_event = r.refers_to == "event" and not r.resolved and has_cue
+        if (r.refers_to == "target" and r.kind in ("deadline", "interval", "point")) or future_event or unresolved_event:
+            keep.append(r.Index)
+    out = ex.loc[keep].copy()
+    spans = {k: list(zip(g["start_char"], g["end_char"])) for k, g in ex.groupby(["doc_id", "sent_id"])}
+    out["what"] = [promise_what(r.sentence, r.start_char, r.end_char, spans[(r.doc_id, r.sent_id)])
+                   for r in out.itertuples()]
+    return out
+
+
+@memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
+def dated_promises(corpus: Corpus) -> pd.DataFrame:
+    """Every dated promise, one row each: ``doc_id, what, by_when, speaker, sentence`` (+ ``sent_id,
+    part, surface, horizons, n_horizons, kind, resolved, restated, role, attribution``).
+
+    A promise is an expression that refers to a target (a future year, ``力争用三年时间``,
+    ``今后一个时期``, ``限时``), or a future event (ending after the meeting) whose clause carries a
+    target cue of temporal.yaml (``迎接党的二十大``, ``实现…三年行动首战告捷``). Temporal words that fix
+    no date (``限时``, ``关键时间节点``) are kept in :func:`expressions` but make no dated promise.
+
+    One promise is one row: a clause (``what``) that names two horizons (``实现全面振兴新突破三年行动
+    首战告捷``: the first year, 2023, of a plan ending in 2025) is one promise; ``horizons`` lists
+    every dated expression of the clause, ``by_when`` is the nearest end among them (or ``open`` /
+    ``unresolved`` when none has an end). ``如期`` (on schedule) restates a stated target: it is not
+    a new promise but is listed in the ``restated`` column of the promise it ties to. A headline
+    that repeats a promise of the body with the same date is listed in ``restated`` too; one that
+    the body does not repeat is a promise of its own (``part='title'``, speaker ``headline``).
+    ``speaker`` comes from :func:`analysis.measures.speakers.attribute_speakers`; ``narration``
+    when the report itself states it.
+    """
+    px = _promise_expressions(corpus)
+    spk = attribute_speakers(corpus).set_index(["doc_id", "sent_id"])
+    ties = px[px["source"] == "rule:on_schedule"]
+    px = px[px["source"] != "rule:on_schedule"]
+    rows = []
+    for (doc_id, sent_id, what), g in px.groupby(["doc_id", "sent_id", "what"], sort=False):
+        first = g.iloc[0]
+        ends = sorted(e for e in g["end"] if isinstance(e, str))
+        if ends:
+            by_when = ends[0]
+        else:
+            by_when = "open" if ((g["kind"] == "interval") & g["start"].notna()).any() else "unresolved"
+        who = spk.loc[(doc_id, sent_id)] if (doc_id, sent_id) in spk.index else None
+        if first["part"] == "title":
+            speaker = "headline"
+        else:
+            speaker = who["speaker"] if who is not None and isinstance(who["speaker"], str) else "narration"
+        rows.append({"doc_id": doc_id, "what": what, "by_when": by_when, "speaker": speaker,
+                     "sentence": first["sentence"], "sent_id": int(sent_id), "part": first["part"],
+                     "surface": "、".join(g["surface"]),
+                     "horizons": "; ".join(f"{x.surface} → {x.end if isinstance(x.end, str) else 'no end'}"
+                                           for x in g.itertuples()),
+                     "n_horizons": len(g), "kind": first["kind"], "resolved": bool(g["resolved"].all()),
+                     "restated": "",
                      "role": who["role"] if who is not None and isinstance(who["role"], str) else "",
                      "attribution": who["attribution"] if who is not None else ""})
-    cols = ["doc_id", "what", "by_when", "speaker", "sentence", "sent_id", "surface", "kind", "resolved", "role",
-            "attribution"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=PROMISE_COLUMNS)
+
+    def where(part, sent):
+        return "headline" if part == "title" else f"sentence {sent}"
+
+    def note_restatement(i, text):
+        out.at[i, "restated"] = "; ".join(x for x in (out.at[i, "restated"], text) if x)
+
+    for t in ties.itertuples():   # 如期: restates the promise whose dates it took
+        cand = out[(out["doc_id"] == t.doc_id) & (out["by_when"] == t.end) & (out["part"] == "body")]
+        if len(cand):
+            note_restatement(cand.index[0], f"如期 in {where(t.part, t.sent_id)}: {t.what}")
+    drop = []
+    for i in out.index[out["part"] == "title"]:   # a headline repeating a dated promise of the body
+        cand = out[(out["doc_id"] == out.at[i, "doc_id"]) & (out["part"] == "body")
+                   & (out["by_when"] == out.at[i, "by_when"]) & (out["by_when"].str[:1].str.isdigit())]
+        if len(cand):
+            note_restatement(cand.index[0], f"headline: {out.at[i, 'what']}")
+            drop.append(i)
+    return out.drop(index=drop).reset_index(drop=True)
 
 
 @memoised(STAGES_FILE, TEMPORAL_FILE, EVENTS_FILE, PLACES_FILE, SPEAKERS_FILE, DIRECTIVES_FILE)
 def sentence_orientation(corpus: Corpus) -> pd.DataFrame:
-    """Per sentence: ``doc_id, sent_id, past, present, future`` (booleans, multi-label) and ``cues``.
+    """Per sentence: ``doc_id, sent_id, past, present, future`` (booleans, multi-label), ``cues``,
+    ``directive`` (the sentence carries a directive marker) and ``text``.
 
-    Past: a past cue (a regex) of temporal.yaml or an expression ending before the meeting (achievement,
-    past start, past). Future: a future cue or an expression referring to a target or a future
-    event. Present: a present cue, an expression about the present, or (if the lexicon says so) a
-    directive marker of :func:`analysis.measures.directives.directive_markers` — an instruction is a task now.
+    Tense and aspect, not the directive markers alone (temporal.yaml ``orientation``): past is
+    perfective or experiential aspect (已, 了, 过), a past word or an expression ending before the
+    meeting; present is a progressive or current-state word (正在, 目前, 当前) or an expression
+    about the present; future is an instruction (a directive marker, when the lexicon's
+    ``future_from_directives`` says so: what is instructed is still to be done), a modal or future
+    word (要, 将于, 力争, 到2025年) or an expression referring to a target or a future event.
     """
     lex = load_temporal(corpus.lexicon)["orientation"]
     ex = expressions(corpus)
+    ex = ex[ex["part"] == "body"]
     rx = {o: re.compile("|".join(lex[o])) for o in ORIENTATIONS}
-    directive = set()
-    if lex.get("present_from_directives"):
-        d = directive_markers(corpus)
-        directive = set(zip(d["doc_id"], d["sent_id"].astype(int)))
+    d = directive_markers(corpus)
+    directive = set(zip(d["doc_id"], d["sent_id"].astype(int)))
     by_sent = {k: g for k, g in ex.groupby(["doc_id", "sent_id"])}
     rows = []
     for r in corpus.sentences.itertuples():
@@ -211,13 +372,14 @@ def sentence_orientation(corpus: Corpus) -> pd.DataFrame:
                 elif x.refers_to == "target" or (
                         x.refers_to == "event" and isinstance(x.start, str) and x.base_date and x.start > x.base_date):
                     cues["future"].append(x.surface)
-                elif x.refers_to == "present":
+                elif x.refers_to == "present" and x.kind != "recurrence":
                     cues["present"].append(x.surface)
-        if (r.doc_id, r.sent_id) in directive:
-            cues["present"].append("directive")
+        has_directive = (r.doc_id, int(r.sent_id)) in directive
+        if has_directive and lex.get("future_from_directives"):
+            cues["future"].append("directive")
         rows.append({"doc_id": r.doc_id, "sent_id": int(r.sent_id), **{o: bool(cues[o]) for o in ORIENTATIONS},
                      "cues": "; ".join(f"{o}: {'、'.join(dict.fromkeys(cues[o]))}" for o in ORIENTATIONS if cues[o]),
-                     "text": r.text})
+                     "directive": has_directive, "text": r.text})
     return pd.DataFrame(rows)
 
 
@@ -266,14 +428,18 @@ def expression_counts(ex: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
 
 
 def timeline_points(corpus: Corpus) -> pd.DataFrame:
-    """What the swimlane figure draws: each meeting plus each resolved dated expression.
+    """What the swimlane figure draws: each meeting plus each resolved dated item it states.
 
     ``doc_id, lane (city), label, admin_level, what (meeting, past_start, achievement, target,
-    event, past), start, end, surface, sent_id``; the meeting row's ``surface`` is its stage.
-    Present-tense and recurring expressions are left off the axis (they sit at the meeting).
+    event), start, end, surface, sent_id, n_mentions``; the meeting row's ``surface`` is its stage
+    per campaign in words (:func:`stages_in_words`). Which items are drawn and which are left off
+    as trivial is set in temporal.yaml ``swimlane`` (an item with the same dates as another of the
+    same report is drawn once, with the longest surface and its number of mentions).
     """
+    cfg = load_temporal(corpus.lexicon).get("swimlane", {})
+    draw = cfg.get("draw", ["past_start", "achievement", "target", "event"])
     mt = meetings(corpus)
-    st = meeting_stage(corpus).set_index("doc_id")
+    words = stages_in_words(corpus)
     ex = expressions(corpus)
     rows = []
     for m in mt.itertuples():
@@ -281,15 +447,61 @@ def timeline_points(corpus: Corpus) -> pd.DataFrame:
             start, end = date_bounds(m.meeting_date)   # a month or a year known only: the whole of it
             rows.append({"doc_id": m.doc_id, "lane": m.city or m.label, "label": m.label,
                          "admin_level": m.admin_level, "what": "meeting", "start": start,
-                         "end": end, "surface": st.at[m.doc_id, "stage"], "sent_id": -1})
-    keep = ex[ex["resolved"] & ex["refers_to"].isin(["past_start", "achievement", "target", "event", "past"])]
+                         "end": end, "surface": words.get(m.doc_id, ""), "sent_id": -1, "n_mentions": 1})
+    keep = ex[ex["resolved"] & ex["refers_to"].isin(draw) & ex["part"].isin(["body", "title"])
+              & ~ex["source"].isin(cfg.get("drop_sources", []))]
     lanes = mt.set_index("doc_id")
-    for x in keep.itertuples():
-        rows.append({"doc_id": x.doc_id, "lane": lanes.at[x.doc_id, "city"] or lanes.at[x.doc_id, "label"],
-                     "label": lanes.at[x.doc_id, "label"], "admin_level": lanes.at[x.doc_id, "admin_level"],
-                     "what": x.refers_to, "start": x.start, "end": x.end, "surface": x.surface,
-                     "sent_id": x.sent_id})
-    return pd.DataFrame(rows, columns=["doc_id", "lane", "label", "admin_level", "what", "start", "end", "surface",
-                                       "sent_id"])
+    for (doc_id, start, end), g in keep.groupby(["doc_id", "start", "end"], sort=False):
+        longest = max(g.itertuples(), key=lambda x: (len(x.surface), -x.sent_id))
+        rows.append({"doc_id": doc_id, "lane": lanes.at[doc_id, "city"] or lanes.at[doc_id, "label"],
+                     "label": lanes.at[doc_id, "label"], "admin_level": lanes.at[doc_id, "admin_level"],
+                     "what": longest.refers_to, "start": start, "end": end, "surface": longest.surface,
+                     "sent_id": int(longest.sent_id), "n_mentions": len(g)})
+    out = pd.DataFrame(rows, columns=["doc_id", "lane", "label", "admin_level", "what", "start", "end", "surface",
+                                      "sent_id", "n_mentions"])
+    order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    return out.sort_values(["doc_id", "sent_id", "start"], key=lambda s: s.map(order) if s.name == "doc_id" else s,
+                           kind="mergesort").reset_index(drop=True)
 
 
+def orientation_against_directives(corpus: Corpus) -> pd.DataFrame:
+    """Per report: how the three orientations relate to the directive markers, so a reader can
+    see they are not the markers under another name. ``n_sentences, n_directive, future,
+    future_by_directive_only`` (future only because the sentence carries a directive),
+    ``present, present_and_directive, past, none`` (no cue at all) and ``present_equals_directive``
+    (share of sentences where "present" and "carries a directive" agree)."""
+    so = sentence_orientation(corpus)
+    rows = []
+    for doc_id in corpus.doc_ids:
+        g = so[so["doc_id"] == doc_id]
+        only = g["future"] & g["directive"] & (g["cues"].str.extract(r"future: ([^;]*)")[0].fillna("") == "directive")
+        n = len(g)
+        rows.append({"report": corpus.labels[doc_id], "n_sentences": n, "n_directive": int(g["directive"].sum()),
+                     "future": int(g["future"].sum()), "future_by_directive_only": int(only.sum()),
+                     "present": int(g["present"].sum()), "present_and_directive": int((g["present"] & g["directive"]).sum()),
+                     "past": int(g["past"].sum()), "none": int((~g[ORIENTATIONS].any(axis=1)).sum()),
+                     "present_equals_directive": float((g["present"] == g["directive"]).mean()) if n else float("nan")})
+    return pd.DataFrame(rows).set_index("report")
+
+
+def axis_ends(points: pd.DataFrame) -> dict:
+    """The earliest and the latest point of :func:`timeline_points`, meetings included (for the
+    notebook's prose): ``{'first': row, 'last': row}``, each with ``label, what, surface, start, end``."""
+    items = points
+    first = items.sort_values(["start", "end"], kind="mergesort").iloc[0]
+    last = items.sort_values(["end", "start"], kind="mergesort").iloc[-1]
+    return {"first": first, "last": last}
+
+
+def orientation_extremes(orient: pd.DataFrame, which: str) -> dict:
+    """For one orientation: the lowest and highest share (with k/n and interval) and the reports that
+    hold them, for the notebook's prose."""
+    g = orient[orient["orientation"] == which].sort_values("share", kind="mergesort")
+    lo, hi = g.iloc[0], g.iloc[-1]
+    return {"low": lo, "high": hi, "n_reports": len(g)}
+
+
+def fmt_share(row) -> str:
+    """``13/72 = 18% (95% CI 11–28%)`` for an :func:`orientation` row."""
+    return (f"{int(row['n_sentences'])}/{int(row['n_total'])} = {row['share']:.0%} "
+            f"(interval {row['ci_low']:.0%}–{row['ci_high']:.0%})")

@@ -7,6 +7,7 @@ Nothing here computes a measure: the numbers come from the question modules.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import matplotlib.pyplot as plt
@@ -152,31 +153,62 @@ def _year_float(iso: str) -> float:
 MARKERS = {"meeting": "D", "past_start": "|", "achievement": "o", "past": "o", "target": ">", "event": "s"}
 
 
-def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
-    """One time axis (earliest date found to the latest target), one lane per city.
+_TARGET_RE = re.compile(r"(.*?)\s*\(target (.*)\)$")
 
-    Within a lane each report has a band: its meeting (a diamond labelled with its stage) on the
-    top row, then one row per dated item it states (past starts, achievements, events, targets),
-    drawn as a bar over its interval and labelled with its surface form. Reports of the same city
-    share a lane, labelled with their admin level. The points drawn are attached.
+
+def _stage_label(text: str, width: int = 70) -> str:
+    """A meeting's stages in words, grouped by stage and wrapped (never cut): ``push (全国文明典范城市);
+    mobilisation (国家卫生城市)``."""
+    import textwrap
+
+    groups: dict[str, list[str]] = {}
+    for part in [p for p in str(text).split("; ") if p]:
+        camp, _, rest = part.partition(": ") if ": " in part else ("", "", part)
+        m = _TARGET_RE.match(rest)
+        stage, target = (m.group(1), m.group(2)) if m else (rest, "")
+        groups.setdefault(stage, []).append(camp + (f", by {target}" if camp and target else ""))
+    label = "; ".join(f"{st} ({'、'.join(c for c in cs if c)})" if any(cs) else st for st, cs in groups.items())
+    return "\n".join(textwrap.wrap(label, width)) if label else ""
+
+
+def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
+    """One time axis (earliest date found to the latest date found), one lane per city.
+
+    Within a lane each report has a band: its meeting (a diamond labelled with each campaign's
+    stage in words) on the top row, then one row per dated item it states (past starts,
+    achievements, events, targets; the trivial ones are left off by
+    :func:`analysis.questions.timeline.timeline_points`), drawn as a bar over its interval and
+    labelled with its full surface form (and ``×n`` when mentioned n times). A label goes to the
+    right of its bar, or to the left when the bar ends in the last third of the axis, so the axis
+    ends at the data. Reports of the same city share a lane, labelled with their admin level.
     """
     pts = timeline_points(corpus) if points is None else points
     colors = colors_for(corpus.doc_ids)
     order = {d: i for i, d in enumerate(corpus.doc_ids)}
     docs = sorted(pts["doc_id"].unique(), key=lambda d: order.get(d, len(order)))
     lanes = list(dict.fromkeys(pts.drop_duplicates("doc_id").set_index("doc_id").loc[docs, "lane"]))
+    lo_x = min(_year_float(v) for v in pts["start"])
+    hi_x = max(_year_float(v) + 1 / 365 for v in pts["end"])
+    span = max(hi_x - lo_x, 1.0)
+    pad = span * 0.01
     step = 0.32
-    bands = []   # (doc_id, items) top to bottom
+    bands = []   # (doc_id, meeting rows, items, lane) top to bottom
     for ln in lanes:
         for d in docs:
             g = pts[pts["doc_id"] == d]
             if g["lane"].iloc[0] == ln:
-                items = g[g["what"] != "meeting"].drop_duplicates(["what", "start", "end", "surface"])
+                items = g[g["what"] != "meeting"]
                 bands.append((d, g[g["what"] == "meeting"], items.sort_values(["start", "end"]), ln))
-    height = sum(1 + len(items) for _, _, items, _ in bands) * step + 0.6 * len(lanes)
+    n_stage_lines = sum(_stage_label(m).count("\n") for _, meeting, _, _ in bands for m in meeting["surface"])
+    height = (sum(1 + len(items) for _, _, items, _ in bands) + n_stage_lines * 0.6) * step + 0.6 * len(lanes)
     fig, ax = plt.subplots(figsize=(11, 1.2 + height * 0.62))
     y, yticks, ylabels, prev_lane = 0.0, [], [], None
     shared = pts.drop_duplicates("doc_id")["lane"].value_counts()
+
+    def side(x_start, x_end):
+        """Label to the right of the bar, or to its left when the bar ends late on the axis."""
+        return (x_end, 5, "left") if x_end < lo_x + span * 2 / 3 else (x_start, -5, "right")
+
     for d, meeting, items, ln in bands:
         if prev_lane is not None and ln != prev_lane:
             ax.axhline(y + step * 0.3, color="grey", lw=0.6)
@@ -187,10 +219,16 @@ def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
         yticks.append(y)
         ylabels.append(row["label"] + (f"\n({row['admin_level']})" if shared[ln] > 1 else ""))
         for m in meeting.itertuples():
-            x = _year_float(m.start)
+            x0, x1 = _year_float(m.start), _year_float(m.end) + 1 / 365
+            if x1 - x0 > 2 / 365:   # a meeting known only to the month or the year: its whole span
+                ax.plot([x0, x1], [y, y], color=c, lw=2, alpha=0.6, solid_capstyle="butt")
+            x = (x0 + x1) / 2
             ax.plot(x, y, "D", color=c, mec="black", ms=9, zorder=3)
-            ax.annotate(str(m.surface).replace("_", " "), (x, y), xytext=(8, -3), textcoords="offset points",
-                        fontsize=7, fontstyle="italic")
+            label = _stage_label(m.surface)
+            xs, dx, ha = side(x, x)
+            ax.annotate(label, (xs, y), xytext=(dx + (3 if dx > 0 else -3), 0), textcoords="offset points",
+                        fontsize=7, fontstyle="italic", ha=ha, va="top" if label.count("\n") else "center")
+            y -= step * 0.6 * label.count("\n")
         for p in items.itertuples():
             y -= step
             x0, x1 = _year_float(p.start), _year_float(p.end) + 1 / 365
@@ -199,21 +237,21 @@ def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
             xm = x1 if p.what == "target" else x0
             ax.plot(xm, y, MARKERS.get(p.what, "o"), color=c, ms=10 if p.what == "past_start" else 6, mew=2,
                     zorder=3)
-            text = p.surface if len(p.surface) <= 12 else p.surface[:11] + "…"
-            ax.annotate(text, (x1, y), xytext=(5, -3), textcoords="offset points", fontsize=6.5)
+            text = p.surface + (f" ×{int(p.n_mentions)}" if getattr(p, "n_mentions", 1) > 1 else "")
+            xs, dx, ha = side(x0, x1)
+            ax.annotate(text, (xs, y), xytext=(dx, 0), textcoords="offset points", fontsize=6.5, ha=ha,
+                        va="center")
         y -= step
     ax.set_yticks(yticks, ylabels, fontsize=8)
     ax.set_ylim(y, step * 1.5)
     ax.set_xlabel("Year")
-    ax.set_title("Campaign timelines: each meeting and the past starts, achievements, events and targets it states")
+    ax.set_title("Campaign timelines: each meeting (with each campaign's stage) and the dated items it states")
     handles = [Line2D([], [], marker=MARKERS[k], ls="", color="grey", mec="black" if k == "meeting" else "grey",
                       label=k.replace("_", " ")) for k in ["meeting", "past_start", "achievement", "event", "target"]]
     ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, ncols=5,
               bbox_to_anchor=(0, -0.1 - 0.5 / max(height, 1)))
-    lo = int(np.floor(min(_year_float(s) for s in pts["start"])))
-    hi = int(np.ceil(max(_year_float(s) for s in pts["end"]))) + 1
-    ax.set_xlim(lo - 0.3, hi)
-    ax.set_xticks(range(lo, hi + 1))
+    ax.set_xlim(lo_x - pad, hi_x + pad)
+    ax.set_xticks(range(int(np.ceil(lo_x)), int(np.floor(hi_x)) + 1))
     ax.tick_params(axis="x", labelsize=8, rotation=45)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
@@ -235,12 +273,13 @@ def plot_orientation(corpus: Corpus, table: pd.DataFrame | None = None):
         ax.bar(x, g["share"], width, color=colors[doc_id], label=f"{label} (n={int(g['n_total'].iloc[0])})")
         ax.errorbar(x, g["share"], yerr=[g["share"] - g["ci_low"], g["ci_high"] - g["share"]], fmt="none",
                     ecolor="black", elinewidth=0.8, capsize=2)
-    ax.set_xticks(range(len(ORIENTATIONS)), ["past (achievements)", "present (tasks now)", "future (targets)"])
+    ax.set_xticks(range(len(ORIENTATIONS)), ["past\n(done: 已, 了, 过; dated past)", "present\n(state now: 正在, 目前)",
+                                             "future\n(to do: instructions, 要, 将, 力争; targets)"])
     ax.set_ylabel("Share of the report's sentences")
     ax.set_xlabel("Temporal orientation (a sentence can have several)")
     ax.set_ylim(0, 1)
-    ax.set_title("Temporal orientation of each speech, with 95% Wilson intervals")
-    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    ax.set_title("Temporal orientation of each speech (tense and aspect), with 95% Wilson intervals")
+    ax.legend(fontsize=7, frameon=False, loc="upper center")
     fig.tight_layout()
     with_data(fig, t.reset_index(drop=True))
     return fig
