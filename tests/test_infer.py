@@ -390,3 +390,38 @@ def test_dev_corpus_goals():
     assert f["meeting_date"]["right"] >= 0.9 * n, out["misses"]
     assert out["stated_wrong"] == 0
     assert f["main_speaker"]["right"] >= 0.95 * n, out["misses"]
+
+
+# --------------------------------------------------------------------------------------------
+# punctuation of other outlets and copies
+
+
+def test_ascii_punctuation_copy():
+    # constructed: the same lead with ASCII punctuation (as the archive copies of the dev corpus have it, d38)
+    text = "本报讯(记者 张小明)2023年5月18日上午,我市召开创建全国文明城市工作推进会.市委副书记、代市长李强出席会议并讲话.市长王刚主持会议."
+    meta = infer(text)
+    assert value(meta, "meeting_date") == "2023-05-18" and meta["meeting_date"]["basis"] == "stated"
+    assert (value(meta, "main_speaker"), value(meta, "chair"), value(meta, "author")) == ("李强", "王刚", "张小明")
+    text = "5月18日下午,县委召开创建国家卫生县城动员大会;县委书记王建国在会上讲话!会议由县长刘洋主持."
+    meta = infer(text, audit={"byline": {"date": "2023-05-19"}})
+    assert (value(meta, "meeting_date"), value(meta, "main_speaker"), value(meta, "chair")) == ("2023-05-18", "王建国", "刘洋")
+
+
+def test_a_weekday_stamp_is_not_the_meeting():
+    # constructed: a stamp line that opens the body is the report's date, not the meeting's
+    meta = infer("2023年5月19日，星期五\n5月18日，我市召开创建全国文明城市推进会。")
+    assert value(meta, "publication_date") == "2023-05-19" and value(meta, "meeting_date") == "2023-05-18"
+
+
+def test_lost_month_day_second_case():
+    # constructed: a copy that lost 月 and 日 (518上午 = 5月18日; 121上午 could be 1/21 or 12/1: not read)
+    meta = infer("518上午，我镇召开创建工作推进会。", audit={"byline": {"date": "2023-05-19"}})
+    assert value(meta, "meeting_date") == "2023-05-18"
+    assert value(infer("121上午，我镇召开创建工作推进会。", audit={"byline": {"date": "2023-12-19"}}), "meeting_date") is None
+
+
+def test_provincial_title_by_pattern():
+    # d21 四川省文明城市; constructed 河南省文明城市; 全省文明城市创建工作 is the national title's work
+    assert value(infer("争创第五届四川省文明城市暨国家卫生县城。"), "campaigns") == "省级文明城市;国家卫生县城"
+    assert value(infer("我县全力争创河南省文明城市。"), "campaigns") == "省级文明城市"  # constructed
+    assert value(infer("全省文明城市创建工作会议召开，各地要争创全国文明城市。"), "campaigns") == "全国文明城市"  # constructed

@@ -238,6 +238,10 @@ def _norm(s: str) -> str:
     s = s.replace("(", "（").replace(")", "）").replace(";", "；")
     s = re.sub(r"(?<!\d):(?!//)|(?<=\d):(?!\d)", "：", s)
     s = re.sub(r"(?<!\d),|,(?!\d)", "，", s)
+    # sentence ends after Han text (archive copies and some outlets): 会议召开.市长… ; not 3.5 or www.x.cn
+    s = re.sub(rf"(?<=[{HAN}”’）」])\.(?=[{HAN}“‘（「\s]|$)", "。", s)
+    s = re.sub(rf"(?<=[{HAN}”’）」])!", "！", s)
+    s = re.sub(rf"(?<=[{HAN}”’）」])\?(?=[{HAN}“‘（「\s]|$)", "？", s)
     return s
 
 
@@ -289,6 +293,10 @@ def _stamps(lines: list[tuple[str, str]], lex: dict) -> list[dict]:
                 if not date or not (1990 <= date.year <= 2035):
                     continue
                 is_furniture = where != "body"
+                # a full date that opens a sentence of the lead (2023年5月18日上午，…召开) dates the meeting
+                opens_lead = where == "body" and re.match(
+                    r"\s*(?:上午|下午|晚上|早上|晚|，[^。]{0,40}?(?:召开|举行|会议|大会))", line[m.end() :]
+                )
                 has_time = bool(m.groupdict().get("H"))
                 labelled = bool(labels.search(line[max(0, m.start() - 12) : m.start()]))
                 no_sentence = not any(c in line for c in _SENT_END)
@@ -296,7 +304,7 @@ def _stamps(lines: list[tuple[str, str]], lex: dict) -> list[dict]:
                 bracketed = line[max(0, m.start() - 1) : m.start()] in ("（", "【", "[") and line[
                     m.end() : m.end() + 1
                 ] in ("）", "】", "]")
-                if is_furniture or has_time or labelled or no_sentence or bracketed:
+                if is_furniture or has_time or labelled or bracketed or (no_sentence and not opens_lead):
                     out.append(
                         {"date": date, "text": m.group(0), "where": where, "span": (m.start(), m.end()), "line": line}
                     )
@@ -434,7 +442,12 @@ def _meeting_day(body: str, lex: dict, dateline_md) -> dict | None:
             cands.append((m.start(), {"kind": "relative", "offset": rel[m.group(0)], "text": m.group(0)}))
         if m := recent_rx.search(sent):
             cands.append((m.start(), {"kind": "recent", "text": m.group(0)}))
-        if not cands and meeting_rx.search(sent) and (m := same_rx.search(sent)):
+        if (
+            not cands
+            and meeting_rx.search(sent)
+            and (m := same_rx.search(sent))
+            and not re.search(r"[\d日]\s*$", sent[: m.start()])  # 121上午: a date not read, not "today"
+        ):
             cands.append((m.start(), {"kind": "same_day", "offset": 0, "text": m.group(0)}))
         if cands:
             found = min(cands, key=lambda c: c[0])[1]
@@ -852,10 +865,15 @@ def infer_campaigns(title: str, body: str, lex: dict) -> dict:
     for c in lex["campaigns"]["campaigns"]:
         for v in [c["name"], *c.get("variants", [])]:
             names[v] = c["name"]
-    rx = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    literal = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    # `patterns`: regular expressions for a family of spellings (四川省文明城市, 河南省文明城市 …)
+    pats = [(p, c["name"]) for c in lex["campaigns"]["campaigns"] for p in c.get("patterns", [])]
+    rx = re.compile("|".join([f"(?P<p{i}>{p})" for i, (p, _) in enumerate(pats)] + [f"(?:{literal})"]))
+    canon_of = {f"p{i}": name for i, (_, name) in enumerate(pats)}
     found, ev = [], []
     for m in rx.finditer(title + "\n" + body):
-        canon = names[m.group(0)]
+        group = next((g for g, v in m.groupdict().items() if v), None)
+        canon = canon_of[group] if group else names[m.group(0)]
         if canon not in found:
             found.append(canon)
             ev.append(m.group(0))
