@@ -425,3 +425,4 @@ def test_provincial_title_by_pattern():
     assert value(infer("争创第五届四川省文明城市暨国家卫生县城。"), "campaigns") == "省级文明城市;国家卫生县城"
     assert value(infer("我县全力争创河南省文明城市。"), "campaigns") == "省级文明城市"  # constructed
     assert value(infer("全省文明城市创建工作会议召开，各地要争创全国文明城市。"), "campaigns") == "全国文明城市"  # constructed
+    assert value(infer("为全省文明城市创建、实施好三年行动提供盘锦经验。"), "campaigns") is None  # panjin_2023
