@@ -87,16 +87,51 @@ def test_relative_day_without_dateline_stays_unknown():
 
 @pytest.mark.parametrize("text, want, rule", [
     ("4月24日上午，我市动员大会召开。我市自2007年正式创建“国家卫生城市”以来，经过全市上下持续八年的艰苦奋斗，荣誉来之不易。", "2015-04-24", "since_year_for_n_years"),  # xinyang_2015
-    ("5月4日，我市召开文明委（扩大）会议，为实现全面振兴新突破三年行动首战告捷提供坚强保障。", "2023-05-04", "liaoning_three_year_action_first_battle"),  # panjin_2023
+    ("5月4日，我市召开文明委（扩大）会议，为实现全面振兴新突破三年行动首战告捷提供坚强保障。", "2023-05-04", "plan_year"),  # panjin_2023
     ("5月18日，全市国家卫生城市管理工作动员会召开。会议通报了2022年度“爱国卫生杯”竞赛活动考评结果。", "2023-05-18", "annual_results_announced"),  # d10
     ("4月13日，固安县召开国家卫生县城创建暨爱国卫生月活动推进会议。结合今年4月份第33个爱国卫生月活动，重点就创卫行动做了部署。", "2021-04-13", "patriotic_health_month"),  # d20
     ("全省创建全国文明城市工作会议5月7日下午在兰州召开。要做好第五届全国文明城市考核测评前的百日冲刺攻坚。", "2017-05-07", "civilised_city_cycle_assessment"),  # d17
+    # constructed sentences in the genre's style: the second case of each rule
+    ("3月5日，我市召开创建工作推进会。我市自2016年启动创建以来，历经五年攻坚，城市面貌焕然一新。", "2021-03-05", "since_year_for_n_years"),  # constructed
+    ("2月20日，我县召开创卫工作大会，会议表彰了2023年度创建工作先进集体和先进个人。", "2024-02-20", "annual_results_announced"),  # constructed
+    ("1月16日，我区召开城市管理工作会议，通报了2022年第四季度城市管理考核结果。", "2023-01-16", "quarter_results"),  # constructed
+    ("4月10日，我市召开爱国卫生工作会议，以第三十五个爱国卫生月为契机，掀起环境整治热潮。", "2023-04-10", "patriotic_health_month"),  # constructed
+    ("6月3日，全市文明城市创建推进会召开。今年是第六届全国文明城市的评选年，时间紧、任务重。", "2020-06-03", "civilised_city_cycle_assessment"),  # constructed
+    ("3月2日，我市召开创文工作会议。今年是“十四五”规划开局之年，创建工作意义重大。", "2021-03-02", "plan_year"),  # constructed
+    ("3月2日，我市召开创文工作会议。今年是“十三五”收官之年。", "2020-03-02", "plan_year"),  # constructed
 ])
 def test_inferred_year(text, want, rule):
     meta = infer(text)
     assert value(meta, "meeting_date") == want
     assert meta["meeting_date"]["basis"] == "inferred"
     assert meta["meeting_date"]["rule"] == rule and meta["meeting_date"]["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "3月2日，我市召开创文工作会议。去年是“十四五”规划开局之年，今年要再加力。",  # constructed: last year's cue
+    "6月3日，全市文明城市创建推进会召开。今年是第七届全国文明城市的评选年。",  # constructed: a cycle not in the table
+    "3月20日，我区召开会议，通报了2023年第一季度考核结果。",  # constructed: Q1 results cannot be read in March
+    "3月2日，我市召开会议。今年是“十四五”开局之年，要做好第五届全国文明城市测评前的冲刺。",  # constructed: two rules disagree
+])
+def test_inferred_year_does_not_guess(text):
+    meta = infer(text)
+    assert value(meta, "meeting_date") is None and meta["meeting_date"]["basis"] == "unknown"
+
+
+def test_year_named_against_the_dateline():
+    # constructed: the year of another meeting (两会精神) is not this meeting's; the stamp decides
+    meta = infer("5月18日，市委、市政府召开会议，传达学习2022年全国两会精神，部署创建工作。", audit={"byline": {"date": "2023-05-19"}})
+    assert value(meta, "meeting_date") == "2023-05-18" and meta["meeting_date"]["basis"] == "dateline"
+    # d05-like: the year of the meeting's own name agrees with the stamp and is stated
+    meta = infer("5月18日下午，我局召开2020年创建全国文明城市宣传工作推进会。", audit={"byline": {"date": "2020-05-19"}})
+    assert value(meta, "meeting_date") == "2020-05-18" and meta["meeting_date"]["basis"] == "stated"
+
+
+def test_bracketed_dateline_closing_the_report():
+    # constructed: 近日 + a date alone in brackets at the end of the paragraph
+    meta = infer("近日，我区召开创建全国文明城区推进会。区委书记、区长周伟出席会议并讲话。（2023-05-19）")
+    assert value(meta, "publication_date") == "2023-05-19"
+    assert value(meta, "meeting_date") == "2023-05" and meta["meeting_date"]["basis"] == "relative"
 
 
 @pytest.mark.parametrize("url, want", [
@@ -138,7 +173,8 @@ def test_lost_month_day_and_image_address():
     ("7月22日，市委常委、常务副市长叶方毕主持召开创建国家园林城市迎检推进会。", "", "明光市人民政府 mingguang.gov.cn", ("安徽", "滁州", "明光", "county-level city")),  # d22
     ("11月15日下午，市中区全国文明城市创建迎评工作会议在济南大厦召开。", "", "", ("山东", "济南", "市中", "district")),  # d40
     ("4月19日，我区召开创建全国文明城区动员大会。", "", "重庆綦江网 cqqjnews.cn", ("重庆", "重庆", "綦江", "district")),  # d33
-    ("12月8日下午，嘉兴路街道召开创文工作冲刺会。虹口区创建全国文明城区目前已经到了冲刺阶段。", "", "", ("上海", "上海", "虹口", "street")),  # d38
+    ("12月8日下午，嘉兴路街道召开创文工作冲刺会。虹口区创建全国文明城区目前已经到了冲刺阶段。聚焦此次嘉兴被查问题的难点薄弱之处。", "", "", ("上海", "上海", "虹口", "street")),  # d38
+    ("3月2日，延安路街道召开创建全国文明城市推进会。会议要求，延安辖区各社区对标对表。天山区创城办负责人参加会议。", "", "", ("新疆", "乌鲁木齐", "天山", "street")),  # constructed
     ("4月17日，宁中镇在镇政府三楼召开开展文明镇创建动员大会。力争2017年将宁中镇创建为兴宁市文明镇。", "", "", ("广东", "梅州", "兴宁", "township")),  # d12
     ("10月31日，州2018年度文明委全会暨楚雄市创建全国文明城市工作联席会议召开。", "", "", ("云南", "楚雄", None, "prefecture-level city")),  # d18
     ("8月8日，全区文明城市创建工作推进会在呼和浩特召开。自治区党委书记作出批示。", "", "", ("内蒙古", "呼和浩特", None, "province")),  # d32
@@ -148,6 +184,31 @@ def test_lost_month_day_and_image_address():
 def test_place_and_level(text, title, outlet, want):
     meta = infer(text, title, outlet=outlet)
     assert (value(meta, "province"), value(meta, "city"), value(meta, "county"), value(meta, "admin_level")) == want
+
+
+def test_street_and_road_names_are_not_places():
+    # constructed: 北京东路, 南京路步行街 are streets of the city holding the meeting
+    meta = infer("5月6日，我市召开创建全国文明城市推进会。会议要求，北京东路、南京路步行街沿线要加强文明劝导。")
+    assert value(meta, "province") is None and value(meta, "city") is None
+    # d38 without 虹口区: the bare 嘉兴 is the street office's short form, not 嘉兴市 (浙江)
+    meta = infer("12月8日下午，嘉兴路街道召开创文工作冲刺会。聚焦此次嘉兴被查问题的难点薄弱之处。")
+    assert (value(meta, "province"), value(meta, "county")) == ("上海", "虹口")
+
+
+def test_reposting_outlet_names_only_the_original():
+    # d32: the reposting site 兴安日报网 is not the place; the original 内蒙古日报 is
+    text = "8月8日，全区文明城市创建工作推进会召开。"
+    meta = infer(text, outlet="兴安日报网 xingandaily.cn reposting 内蒙古新闻网-《内蒙古日报》")
+    assert (value(meta, "province"), value(meta, "admin_level")) == ("内蒙古", "province")
+    meta = infer(text, outlet="某县融媒体中心 转载自 四川日报")  # constructed
+    assert value(meta, "province") == "四川"
+
+
+def test_province_short_names():
+    # d36 海南 (海南文明网, 海南省); constructed 吉林: a province's short name is read as the province
+    assert value(infer("7月22日，中央文明办在琼海市召开深化海南省文明城市创建工作座谈会。"), "province") == "海南"
+    meta = infer("6月6日，吉林省创建全国文明城市工作推进会在长春召开。吉林各地要对标先进。")
+    assert (value(meta, "province"), value(meta, "admin_level")) == ("吉林", "province")
 
 
 def test_place_never_named_stays_unknown():
@@ -183,6 +244,32 @@ def test_speakers(text, title, main, main_title, chair):
     assert value(meta, "chair") == chair
 
 
+@pytest.mark.parametrize("text, main, main_title, chair, chair_title", [
+    # constructed sentences in the genre's style
+    ("2023年5月18日上午，我市召开创建全国文明城市工作推进会。市委副书记、代市长李强出席会议并讲话。", "李强", "市委副书记、代市长", None, None),
+    ("5月18日下午，县委召开创建国家卫生县城动员大会。县委书记王建国作动员讲话，县委副书记、县长刘洋主持会议。", "王建国", "县委书记", "刘洋", "县委副书记、县长"),
+    ("昨天，全市创建文明城市推进会召开。会议由市委常委、宣传部部长赵红主持，市委书记陈东在会上讲话。", "陈东", "市委书记", "赵红", "市委常委、宣传部部长"),
+    ("日前，我县召开创建全国文明城市工作会议。县委常委、宣传部部长孙丽主持会议并讲话。", "孙丽", "县委常委、宣传部部长", "孙丽", "县委常委、宣传部部长"),
+    ("近日，我区召开创建全国文明城区推进会。区委书记、区长周伟出席会议并讲话。", "周伟", "区委书记、区长", None, None),
+    ("6月2日，自治区召开全区创建国家卫生城市工作会议。自治区党委副书记、自治区主席艾尔肯·吐尼亚孜出席会议并讲话。", "艾尔肯·吐尼亚孜", "自治区党委副书记、自治区主席", None, None),
+    ("6月2日，州委召开创建全国文明城市动员会。州委书记欧阳晓明出席会议并讲话，州长马建军主持会议。", "欧阳晓明", "州委书记", "马建军", "州长"),
+    ("5月9日，我市召开创卫工作会。副市长钱江主持会议，市委书记李大为在会上作重要讲话。", "李大为", "市委书记", "钱江", "副市长"),
+])
+def test_speakers_constructed(text, main, main_title, chair, chair_title):
+    meta = infer(text)
+    assert (value(meta, "main_speaker"), value(meta, "main_speaker_title")) == (main, main_title)
+    assert (value(meta, "chair"), value(meta, "chair_title")) == (chair, chair_title)
+
+
+def test_two_meetings_in_one_report():
+    # constructed: the first meeting of the lead is the report's; the second one's speaker is another speaker
+    text = ("2023年5月18日上午，市委召开文明委全体会议，市委书记李四主持会议并讲话。"
+            "5月19日，市政府召开创卫工作调度会，副市长王五出席并讲话。")
+    meta = infer(text)
+    assert value(meta, "meeting_date") == "2023-05-18" and value(meta, "main_speaker") == "李四"
+    assert value(meta, "other_speakers") == "王五 (副市长)"
+
+
 def test_only_the_meeting_speaks():
     # d18, d31: officials attend, 会议 speaks; no main speaker
     for text in ("州委副书记、州文明委主任李明，州委常委、州委宣传部部长、州文明委副主任徐晓梅出席会议。会议指出，要提升水平。",
@@ -215,6 +302,9 @@ def test_outlet():
     assert value(infer("安庆新闻网讯：11月17日上午，全市争创全国文明城市推进大会召开。"), "source_outlet") == "安庆新闻网"  # d01
     meta = infer("本报讯（记者 李瑞蕊）日前，丁世显听取汇报。", outlet="郑州日报 (zzrb.zynews.cn)")  # d02
     assert value(meta, "source_outlet") == "郑州日报" and meta["source_outlet"]["basis"] == "source"
+    meta = infer("据渭南日报报道，5月16日，渭南市召开创建全国文明城市工作推进会。")  # constructed: a reposted report
+    assert value(meta, "source_outlet") == "渭南日报" and meta["source_outlet"]["basis"] == "text"
+    assert value(infer("本报讯（记者 张小明 通讯员 李娜）5月16日，我市召开推进会。"), "author") == "张小明; 李娜"  # constructed
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,7 +343,9 @@ def test_lexicon_entries_are_documented():
     lists = [lex["dates"]["stamps"], lex["dates"]["datelines"], lex["dates"]["blank"], lex["dates"]["relative_days"],
              lex["dates"]["inferred"], lex["dates"]["url"], lex["people"]["title_suffixes"], lex["people"]["speech_cues"],
              lex["people"]["chair_cues"], lex["people"]["reporter_labels"], lex["people"]["leaders_lists"],
-             lex["places"]["alias_stop"], lex["places"]["levels"], lex["campaigns"]["campaigns"]]
+             lex["places"]["alias_stop"], lex["places"]["levels"], lex["campaigns"]["campaigns"],
+             lex["dates"]["civilised_city_cycles"], lex["dates"]["plans"]["names"],
+             [lex["places"]["street_after"], lex["places"]["town_abbreviation"], lex["places"]["reposted_outlet"]]]
     for entries in lists:
         assert entries and all(e.get("note") for e in entries), entries
 
@@ -298,3 +390,39 @@ def test_dev_corpus_goals():
     assert f["meeting_date"]["right"] >= 0.9 * n, out["misses"]
     assert out["stated_wrong"] == 0
     assert f["main_speaker"]["right"] >= 0.95 * n, out["misses"]
+
+
+# --------------------------------------------------------------------------------------------
+# punctuation of other outlets and copies
+
+
+def test_ascii_punctuation_copy():
+    # constructed: the same lead with ASCII punctuation (as the archive copies of the dev corpus have it, d38)
+    text = "本报讯(记者 张小明)2023年5月18日上午,我市召开创建全国文明城市工作推进会.市委副书记、代市长李强出席会议并讲话.市长王刚主持会议."
+    meta = infer(text)
+    assert value(meta, "meeting_date") == "2023-05-18" and meta["meeting_date"]["basis"] == "stated"
+    assert (value(meta, "main_speaker"), value(meta, "chair"), value(meta, "author")) == ("李强", "王刚", "张小明")
+    text = "5月18日下午,县委召开创建国家卫生县城动员大会;县委书记王建国在会上讲话!会议由县长刘洋主持."
+    meta = infer(text, audit={"byline": {"date": "2023-05-19"}})
+    assert (value(meta, "meeting_date"), value(meta, "main_speaker"), value(meta, "chair")) == ("2023-05-18", "王建国", "刘洋")
+
+
+def test_a_weekday_stamp_is_not_the_meeting():
+    # constructed: a stamp line that opens the body is the report's date, not the meeting's
+    meta = infer("2023年5月19日，星期五\n5月18日，我市召开创建全国文明城市推进会。")
+    assert value(meta, "publication_date") == "2023-05-19" and value(meta, "meeting_date") == "2023-05-18"
+
+
+def test_lost_month_day_second_case():
+    # constructed: a copy that lost 月 and 日 (518上午 = 5月18日; 121上午 could be 1/21 or 12/1: not read)
+    meta = infer("518上午，我镇召开创建工作推进会。", audit={"byline": {"date": "2023-05-19"}})
+    assert value(meta, "meeting_date") == "2023-05-18"
+    assert value(infer("121上午，我镇召开创建工作推进会。", audit={"byline": {"date": "2023-12-19"}}), "meeting_date") is None
+
+
+def test_provincial_title_by_pattern():
+    # d21 四川省文明城市; constructed 河南省文明城市; 全省文明城市创建工作 is the national title's work
+    assert value(infer("争创第五届四川省文明城市暨国家卫生县城。"), "campaigns") == "省级文明城市;国家卫生县城"
+    assert value(infer("我县全力争创河南省文明城市。"), "campaigns") == "省级文明城市"  # constructed
+    assert value(infer("全省文明城市创建工作会议召开，各地要争创全国文明城市。"), "campaigns") == "全国文明城市"  # constructed
+    assert value(infer("为全省文明城市创建、实施好三年行动提供盘锦经验。"), "campaigns") is None  # panjin_2023

@@ -205,16 +205,22 @@ def gazetteer() -> dict:
     return index
 
 
-def _gazetteer_matches(text: str, stop: frozenset) -> list[tuple[int, str, list[dict]]]:
-    """Longest-first scan of ``text`` for gazetteer names: ``(offset, name, nodes)``."""
+def _gazetteer_matches(
+    text: str, stop: frozenset, street_after: str | None = None
+) -> list[tuple[int, str, list[dict]]]:
+    """Longest-first scan of ``text`` for gazetteer names: ``(offset, name, nodes)``.
+
+    A name in ``stop`` is skipped, and so is one followed by ``street_after`` (北京路, 人民广场):
+    part of a street or landmark name, not the unit."""
     index = gazetteer()
+    street = re.compile(street_after) if street_after else None
     out, i, n = [], 0, len(text)
     while i < n:
         for length in range(min(12, n - i), 1, -1):
             key = text[i : i + length]
             nodes = index.get(key)
             if nodes:
-                if key not in stop:
+                if key not in stop and not (street and street.match(text, i + length)):
                     out.append((i, key, nodes))
                     i += length
                     break
@@ -232,6 +238,10 @@ def _norm(s: str) -> str:
     s = s.replace("(", "（").replace(")", "）").replace(";", "；")
     s = re.sub(r"(?<!\d):(?!//)|(?<=\d):(?!\d)", "：", s)
     s = re.sub(r"(?<!\d),|,(?!\d)", "，", s)
+    # sentence ends after Han text (archive copies and some outlets): 会议召开.市长… ; not 3.5 or www.x.cn
+    s = re.sub(rf"(?<=[{HAN}”’）」])\.(?=[{HAN}“‘（「\s]|$)", "。", s)
+    s = re.sub(rf"(?<=[{HAN}”’）」])!", "！", s)
+    s = re.sub(rf"(?<=[{HAN}”’）」])\?(?=[{HAN}“‘（「\s]|$)", "？", s)
     return s
 
 
@@ -283,10 +293,18 @@ def _stamps(lines: list[tuple[str, str]], lex: dict) -> list[dict]:
                 if not date or not (1990 <= date.year <= 2035):
                     continue
                 is_furniture = where != "body"
+                # a full date that opens a sentence of the lead (2023年5月18日上午，…召开) dates the meeting
+                opens_lead = where == "body" and re.match(
+                    r"\s*(?:上午|下午|晚上|早上|晚|，[^。]{0,40}?(?:召开|举行|会议|大会))", line[m.end() :]
+                )
                 has_time = bool(m.groupdict().get("H"))
                 labelled = bool(labels.search(line[max(0, m.start() - 12) : m.start()]))
                 no_sentence = not any(c in line for c in _SENT_END)
-                if is_furniture or has_time or labelled or no_sentence:
+                # a date standing alone in brackets: （2023-05-19） closing a paragraph
+                bracketed = line[max(0, m.start() - 1) : m.start()] in ("（", "【", "[") and line[
+                    m.end() : m.end() + 1
+                ] in ("）", "】", "]")
+                if is_furniture or has_time or labelled or bracketed or (no_sentence and not opens_lead):
                     out.append(
                         {"date": date, "text": m.group(0), "where": where, "span": (m.start(), m.end()), "line": line}
                     )
@@ -332,39 +350,57 @@ def _year_before(month: int, day: int | None, pub: dt.date, pub_precision: str =
     return pub.year - 1 if meeting is None or meeting > pub else pub.year
 
 
+def _plan_pattern(lex: dict) -> str:
+    """The ``plan`` rule's pattern: a plan of ``dates.yaml`` plans, then a first- or last-year cue."""
+    pl = lex["dates"]["plans"]
+    names = "|".join(map(re.escape, sorted((p["name"] for p in pl["names"]), key=len, reverse=True)))
+    first = "|".join(map(re.escape, pl["first_cues"]))
+    last = "|".join(map(re.escape, pl["last_cues"]))
+    return rf'[“"]?(?P<plan>{names})[”"]?(?:规划|时期)?[^，。；]{{0,4}}?(?:(?P<first>{first})|(?P<last>{last}))'
+
+
+def _rule_year(rule: dict, g: dict, month: int | None, lex: dict) -> int | None:
+    """The year one inferred rule gives from its match groups ``g`` (None when it does not apply)."""
+    formula = rule.get("formula")
+    if formula == "y_plus_n":
+        n = _cn_number(g.get("n", ""))
+        return int(g["y"]) + n if n else None
+    if formula == "y_plus_1":
+        return int(g["y"]) + 1
+    if formula == "quarter":
+        q = _cn_number(g["q"])
+        if q == 4:
+            return int(g["y"]) + 1
+        return int(g["y"]) if q and (month is None or month > 3 * q) else None
+    if formula == "n_plus_base":
+        n = _cn_number(g.get("n", ""))
+        return rule["base"] + n if n else None
+    if formula == "cycle":
+        n = _cn_number(g.get("n") or g.get("n2") or "")
+        table = {c["n"]: c["assessed"] for c in lex["dates"]["civilised_city_cycles"]}
+        return table.get(n)
+    if formula == "plan":
+        plan = next(p for p in lex["dates"]["plans"]["names"] if p["name"] == g["plan"])
+        return plan["first"] if g.get("first") else plan["last"]
+    return None
+
+
 def _inferred_years(text: str, month: int | None, lex: dict) -> list[tuple[int, str, str]]:
-    """Years from context: ``(year, rule id, evidence)`` for every inferred rule that fires."""
+    """Years from context: ``(year, rule id, evidence)`` for every inferred rule that fires.
+
+    A rule fires on its first match whose 10 preceding characters do not hold its ``not_after``
+    cue (去年是…开局之年 is about last year)."""
     out = []
     for rule in lex["dates"]["inferred"]:
-        for m in re.finditer(rule["pattern"], text):
+        pattern = _plan_pattern(lex) if rule.get("formula") == "plan" else rule["pattern"]
+        for m in re.finditer(pattern, text):
+            if rule.get("not_after") and re.search(rule["not_after"], text[max(0, m.start() - 10) : m.start()]):
+                continue
             g = {k: v for k, v in m.groupdict().items() if v}
-            formula = rule.get("formula")
-            if "year" in rule:
-                year = rule["year"]
-            elif formula == "y_plus_n":
-                n = _cn_number(g.get("n", ""))
-                year = int(g["y"]) + n if n else None
-            elif formula == "y_plus_1":
-                year = int(g["y"]) + 1
-            elif formula == "y":
-                year = int(g["y"])
-                if month is not None and month < rule.get("min_month", 1):
-                    year = None
-            elif formula == "n_plus_base":
-                year = rule["base"] + int(g["n"])
-            elif formula == "cycle":
-                n = _cn_number(g.get("n") or g.get("n2") or "")
-                year = 2002 + 3 * n if n else None
-            else:
-                year = None
+            year = _rule_year(rule, g, month, lex)
             if year:
-                out.append(
-                    (
-                        year,
-                        rule["id"],
-                        f"{m.group(0)} — {rule['note'].split(' — ', 1)[-1] if ' — ' in rule['note'] else rule['note']}",
-                    )
-                )
+                why = rule["note"].split(" — ", 1)[0]
+                out.append((year, rule["id"], f"{m.group(0)} — {why}"))
             break
     return out
 
@@ -406,7 +442,12 @@ def _meeting_day(body: str, lex: dict, dateline_md) -> dict | None:
             cands.append((m.start(), {"kind": "relative", "offset": rel[m.group(0)], "text": m.group(0)}))
         if m := recent_rx.search(sent):
             cands.append((m.start(), {"kind": "recent", "text": m.group(0)}))
-        if not cands and meeting_rx.search(sent) and (m := same_rx.search(sent)):
+        if (
+            not cands
+            and meeting_rx.search(sent)
+            and (m := same_rx.search(sent))
+            and not re.search(r"[\d日]\s*$", sent[: m.start()])  # 121上午: a date not read, not "today"
+        ):
             cands.append((m.start(), {"kind": "same_day", "offset": 0, "text": m.group(0)}))
         if cands:
             found = min(cands, key=lambda c: c[0])[1]
@@ -478,6 +519,12 @@ def _resolve_meeting_date(day, pub, pub_prec, pub_basis, pub_ev, inferred, url_d
         if day.get("y"):
             return field(_date(day["y"], m, d).isoformat(), "stated", quote, "month_day")
         name_year = re.search(dl["meeting_name_year"]["pattern"], sent)
+        conflict = ""
+        if name_year and pub is not None and pub_basis == "dateline":
+            dl_year = _year_before(m, d, pub, pub_prec)
+            if dl_year != int(name_year["y"]):  # the year named is not this meeting's: the dateline decides
+                conflict = f"; the year {name_year['y']} in {name_year.group(0)} disagrees with the dateline"
+                name_year = None
         if name_year:
             date = _date(name_year["y"], m, d)
             if date:
@@ -492,7 +539,7 @@ def _resolve_meeting_date(day, pub, pub_prec, pub_basis, pub_ev, inferred, url_d
             return field(
                 _date(y, m, d).isoformat(),
                 "dateline",
-                f"{quote} (day in text; year from the {pub_ev})",
+                f"{quote} (day in text; year from the {pub_ev}){conflict}",
                 "dateline_year",
             )
         years = sorted({y for y, _, _ in inferred})
@@ -559,10 +606,16 @@ def _resolve_meeting_date(day, pub, pub_prec, pub_basis, pub_ev, inferred, url_d
 
 @lru_cache(maxsize=4)
 def _people_rx(lexicon_key: tuple) -> tuple[re.Pattern, re.Pattern]:
-    suffixes, forbidden, after, max_seg, allow_four = lexicon_key
+    suffixes, forbidden, after, max_seg, allow_four, compound, dots = lexicon_key
     suf = "|".join(map(re.escape, sorted(suffixes, key=len, reverse=True)))
     seg = rf"[{HAN}（）]{{0,{max_seg}}}?(?:{suf})"
-    name = rf"(?:(?![{re.escape(forbidden)}])[{HAN}]){{2,{4 if allow_four else 3}}}?"
+    plain = rf"(?:(?![{re.escape(forbidden)}])[{HAN}])"
+    dot = f"[{re.escape(dots)}]"
+    name = (
+        rf"(?:(?:{'|'.join(map(re.escape, compound))}){plain}{{1,2}}?"  # 欧阳晓明
+        rf"|{plain}{{2,8}}?{dot}{plain}{{2,8}}?"  # 艾尔肯·吐尼亚孜
+        rf"|{plain}{{2,{4 if allow_four else 3}}}?)"
+    )
     aft = "|".join(map(re.escape, sorted(after, key=len, reverse=True)))
     boundary = rf"(?=(?:{aft})|[，。、；：（）“”\s<]|$)"
     person = re.compile(rf"(?P<title>(?:{seg}[、，])*{seg})、?(?P<name>{name}){boundary}")
@@ -585,7 +638,15 @@ def find_officials(text: str, lex: dict) -> list[dict]:
     pl = lex["people"]
     suffixes = [s["suffix"] for s in pl["title_suffixes"]]
     person, cont = _people_rx(
-        (tuple(suffixes), pl["name_forbidden"], tuple(pl["after_name"]), pl["max_segment"], pl["allow_four"])
+        (
+            tuple(suffixes),
+            pl["name_forbidden"],
+            tuple(pl["after_name"]),
+            pl["max_segment"],
+            pl["allow_four"],
+            tuple(pl.get("compound_surnames", ())),
+            pl.get("name_dots", "·"),
+        )
     )
     found: dict[str, dict] = {}
 
@@ -719,6 +780,13 @@ def infer_people(title: str, body: str, lex: dict) -> dict:
 OUTLET_RX = rf"来源[：:]\s*(?P<o>[{HAN}A-Za-z]{{2,16}}?(?:网|报|台|频道|信息港|在线|办|发布)(?![{HAN}]{{0,2}}[网报])|[^\s|｜）]{{2,20}})"
 
 
+#: 据 + outlet + 报道/消息 at the head of a reposted report (据渭南日报报道，5月16日…).
+REPOST_RX = (
+    rf"(?:^|[，。\s）])据(?P<o>[{HAN}]{{2,12}}?(?:日报|晚报|报|网|电视台|广播电视台|台|新闻|新华社|客户端))"
+    rf"(?:客户端|微信公众号)?(?:报道|消息)"
+)
+
+
 def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, source: dict | None, lex: dict) -> dict:
     pl = lex["people"]
     stop = set(pl["reporter_stop"])
@@ -760,6 +828,9 @@ def infer_byline(body: str, furniture: list[tuple[str, str]], audit: dict, sourc
             outlet, basis, ev = m["o"], "text", m.group(0)
         if (m2 := re.search(OUTLET_RX, head)) and m2["o"] not in ("本站", "本网", "本站原创"):
             outlet, basis, ev = m2["o"], "text", m2.group(0)
+        # a reposted report credits its outlet: 据渭南日报报道 / 据新华社消息
+        if outlet is None and (m3 := re.search(REPOST_RX, head)):
+            outlet, basis, ev = m3["o"], "text", m3.group(0)
     if outlet is None and src_outlet:
         lead = "本报讯 + " if re.search(r"本报讯|本网讯", body[:300]) else ""
         outlet, basis, ev = src_outlet, "source", f"{lead}SOURCES.csv outlet {source.get('outlet')}"
@@ -794,10 +865,15 @@ def infer_campaigns(title: str, body: str, lex: dict) -> dict:
     for c in lex["campaigns"]["campaigns"]:
         for v in [c["name"], *c.get("variants", [])]:
             names[v] = c["name"]
-    rx = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    literal = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    # `patterns`: regular expressions for a family of spellings (四川省文明城市, 河南省文明城市 …)
+    pats = [(p, c["name"]) for c in lex["campaigns"]["campaigns"] for p in c.get("patterns", [])]
+    rx = re.compile("|".join([f"(?P<p{i}>{p})" for i, (p, _) in enumerate(pats)] + [f"(?:{literal})"]))
+    canon_of = {f"p{i}": name for i, (_, name) in enumerate(pats)}
     found, ev = [], []
     for m in rx.finditer(title + "\n" + body):
-        canon = names[m.group(0)]
+        group = next((g for g, v in m.groupdict().items() if v), None)
+        canon = canon_of[group] if group else names[m.group(0)]
         if canon not in found:
             found.append(canon)
             ev.append(m.group(0))
@@ -817,19 +893,35 @@ def _subject(sentence: str) -> str:
     return s[:40]
 
 
+def _town_abbreviations(text: str, stop: frozenset, pc: dict) -> frozenset:
+    """Short forms of street offices named after a road (嘉兴路街道 -> 嘉兴) named in ``text``.
+
+    Once such a street office is named, its bare short form refers to it, not to the city
+    (places.yaml ``town_abbreviation``)."""
+    rx = re.compile(pc["town_abbreviation"]["pattern"])
+    out = set()
+    for _, key, nodes in _gazetteer_matches(text, stop):
+        if all(n["level"] == "town" for n in nodes) and (m := rx.match(key)):
+            out.add(m["short"])
+    return frozenset(out)
+
+
 def infer_place(
     title: str, body: str, sentence: str, furniture: list[tuple[str, str]], source: dict | None, lex: dict
 ) -> dict:
     """province, city, county, province_source, issuing_unit, admin_level."""
     pc = lex["places"]
-    stop = frozenset(a["alias"] for a in pc["alias_stop"])
+    street_after = pc["street_after"]["pattern"]
+    stop = frozenset(a["alias"] for a in pc["alias_stop"]) | _town_abbreviations(
+        title + "\n" + body, frozenset(a["alias"] for a in pc["alias_stop"]), pc
+    )
     w = pc["weights"]
     subject = _subject(sentence or "")
     votes: dict[tuple, float] = {}
     seen: dict[tuple, list[str]] = {}
 
     def vote(text, weight, where):
-        for _, key, nodes in _gazetteer_matches(text, stop):
+        for _, key, nodes in _gazetteer_matches(text, stop, street_after):
             short = len(key) == 2 and all(n["level"] == "county" for n in nodes)
             wt = (
                 weight
@@ -863,7 +955,10 @@ def infer_place(
         if where != "title":
             vote(t, w["text"], "furniture")
     if source and source.get("outlet"):
-        vote(source["outlet"], w["source"], "SOURCES.csv outlet")
+        outlet = source["outlet"]
+        if m := re.search(pc["reposted_outlet"]["pattern"], outlet):  # X reposting Y: only Y
+            outlet = m["original"]
+        vote(outlet, w["source"], "SOURCES.csv outlet")
 
     def best(prefix, *parent):
         cands = [(v, k) for k, v in votes.items() if k[0] == prefix and k[1 : 1 + len(parent)] == parent]
@@ -874,7 +969,7 @@ def infer_place(
 
     # level of the issuing body
     level, level_ev = None, ""
-    subj_matches = [nd for _, _, nodes in _gazetteer_matches(subject, stop) for nd in nodes[:1]]
+    subj_matches = [nd for _, _, nodes in _gazetteer_matches(subject, stop, street_after) for nd in nodes[:1]]
     low = ("village", "township-level management committee", "street", "township")
     for rule in pc["levels"]:
         if rule["level"] in low and re.search(rule["pattern"], subject):
@@ -904,7 +999,10 @@ def infer_place(
                     break
             if level is None and probe is not subject:
                 hits = [
-                    nd for _, _, nodes in _gazetteer_matches(probe, stop) for nd in nodes[:1] if not nd.get("alias")
+                    nd
+                    for _, _, nodes in _gazetteer_matches(probe, stop, street_after)
+                    for nd in nodes[:1]
+                    if not nd.get("alias")
                 ]
                 if hits:
                     nd = min(hits, key=lambda n: ["province", "city", "county", "town"].index(n["level"]))
@@ -1040,7 +1138,7 @@ def infer_metadata(title: str, text: str, audit: dict, source: dict | None = Non
     report's row of the corpus folder's ``SOURCES.csv`` (``outlet``, ``source`` address), if any.
     """
     lex = load_lexicon(lexicon_dir)
-    scope = int(lex["people"]["inference_scope"]["max_chars"])   # the lead and first paragraphs (people.yaml)
+    scope = int(lex["people"]["inference_scope"]["max_chars"])  # the lead and first paragraphs (people.yaml)
     title, body = _norm(title or ""), _norm((text or "")[:scope])
     furniture = [(w, _norm(t)) for w, t in _furniture(title, audit or {})]
     url = (source or {}).get("source", "") or ""
