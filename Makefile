@@ -46,8 +46,11 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
+# JupyterLab on the notebooks, with the project's CJK font served to its interface (no system font
+# needed): lab-setup writes data/processed/jupyterlab/, then JupyterLab starts with it as its config
+# folder (the user's ~/.jupyter stays in force; see src/analysis/report/lab.py).
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m analysis lab notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/bench_load.py
