@@ -4,7 +4,13 @@
 #   make fast   the tests without browser or notebook execution;  make lint   ruff + the layers' import contract
 # Both create the virtual environment .venv on first use, from pinned requirements.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The Python that builds .venv: 3.11, 3.12 or 3.13 (pyproject.toml's requires-python). By default the
+# first of PYTHONS on the PATH that runs and is in that range (each is run: a pyenv shim for a version
+# that is not active is on the PATH but fails). 3.11 comes first: the whole suite (nbval on the stored
+# notebooks, browser tests) is checked on it by CI; `make PYTHON=python3.13 test` uses another one
+# (after `make clean`, since .venv is built once). See README.md for what passes on which version.
+PYTHONS ?= python3.11 python3.13 python3.12 python3
+PYTHON  ?= $(shell for p in $(PYTHONS); do $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null && { command -v $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -17,7 +23,8 @@ all: setup
 setup: $(STAMP)
 
 $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	@test -n "$(PYTHON)" || { echo "error: no Python 3.11 to 3.13 found on the PATH (tried $(PYTHONS)); use make PYTHON=/path/to/python3.x" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] <= (3, 13), "Python 3.11 to 3.13 is required, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements-lock.txt
@@ -46,8 +53,11 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
+# JupyterLab on the notebooks, with the project's CJK font served to its interface (no system font
+# needed): lab-setup writes data/processed/jupyterlab/, then JupyterLab starts with it as its config
+# folder (the user's ~/.jupyter stays in force; see src/analysis/report/lab.py).
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m analysis lab notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/bench_load.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import yaml
 
@@ -29,7 +30,8 @@ def test_requirements_are_exact_pins():
 def test_environment_yml_lists_the_same_pins():
     env = yaml.safe_load((PROJ_ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert "python=3.11" in env["dependencies"]
+    requires = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert f"python{requires}" in env["dependencies"]  # conda's spec is pip's: python>=3.11,<3.14
     assert _pins(pip) == _pins((PROJ_ROOT / "requirements.txt").read_text().splitlines())
 
 
@@ -44,3 +46,16 @@ def test_installed_versions_are_the_pinned_ones():
 
     for name, pinned in _pins((PROJ_ROOT / "requirements.txt").read_text().splitlines()).items():
         assert version(name) == pinned, name
+
+
+def test_makefile_accepts_the_versions_pyproject_allows():
+    """The Makefile's version check and pyproject's requires-python name the same range, and the
+    running Python is in it."""
+    import sys
+
+    requires = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    low, high = re.fullmatch(r">=3\.(\d+),<3\.(\d+)", requires).groups()
+    makefile = (PROJ_ROOT / "Makefile").read_text()
+    checks = re.findall(r"\(3, (\d+)\) <= sys\.version_info\[:2\] <= \(3, (\d+)\)", makefile)
+    assert checks and set(checks) == {(low, str(int(high) - 1))}
+    assert (3, int(low)) <= sys.version_info[:2] < (3, int(high))

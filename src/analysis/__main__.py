@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {build,data,export,check-report,manifest,evaluate,coding-sheet}``.
+"""Command line: ``python -m analysis {build,data,export,check-report,manifest,evaluate,coding-sheet,lab-setup,lab}``.
 
 Bad input ends with a one-line message naming the file and the problem (exit code 2), never a
 traceback.
@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("out", type=Path, help="output path (the suffix is replaced by .xlsx and .csv), or the sheet to check")
     s.add_argument("--all", action="store_true", help="every directive of the corpus, not only the sample")
     s.add_argument("--check", action="store_true", help="read OUT back as a filled-in sheet and report what it holds")
+    ls = sub.add_parser("lab-setup", help="write the JupyterLab configuration that serves the project's CJK font")
+    ls.add_argument("--dir", type=Path, default=None, help="folder to write (default: data/processed/jupyterlab)")
+    lab = sub.add_parser("lab", help="lab-setup, then JupyterLab with that configuration (arguments go to jupyter lab)")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="arguments for jupyter lab")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -87,6 +91,17 @@ def main(argv: list[str] | None = None) -> int:
             from analysis.report.checks import write_manifest
 
             print(write_manifest())
+        elif args.command == "lab-setup":
+            import shlex
+
+            from analysis.report.lab import lab_setup
+
+            for name, value in lab_setup(args.dir).items():  # lines a shell can eval
+                print(f"export {name}={shlex.quote(value)}")
+        elif args.command == "lab":
+            from analysis.report.lab import run_lab
+
+            run_lab(args.lab_args)
     except AnalysisError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
