@@ -34,14 +34,14 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
     """One row per report, one column per profile field (``PROFILE_FIELDS``), as readable text.
 
     Every number comes from the module that computes it: metadata (date, level, speaker),
-    ``timeline.meeting_stage`` (stage and its evidence), ``themes.theme_shares`` (top ``n_themes``
+    ``timeline.stages_in_words`` (the stage of each campaign the report names), ``themes.theme_shares`` (top ``n_themes``
     themes by share of directives, with ``k/n``), ``rhetoric.profile`` (the rates of
     register.yaml's ``profile`` list, see :func:`profile_rhetoric`), :func:`top_key_terms`
     (distinctive terms with counts) and
     ``timeline.dated_promises`` (what, by when).
     """
     docs = corpus.documents.set_index("doc_id")
-    stage = timeline.meeting_stage(corpus).set_index("doc_id")
+    stages = timeline.stages_in_words(corpus)   # one stage per campaign the report names
     shares = themes.theme_shares(corpus)
     theme_names = themes.theme_labels(themes.load_codebook(corpus.lexicon.path(themes.CODEBOOK_FILE)), lang="both")
     rhet = rhetoric.profile(corpus)
@@ -52,7 +52,7 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
     for doc_id in corpus.doc_ids:
         d = docs.loc[doc_id]
         date = f"{d.get('meeting_date', '')} ({d.get('date_basis', '')})"
-        st = f"{stage.at[doc_id, 'stage']}: {stage.at[doc_id, 'evidence']}" if doc_id in stage.index else "—"
+        st = stages.get(doc_id) or "—"
         speaker = f"{d.get('main_speaker', '') or '—'} ({d.get('main_speaker_title', '') or 'title not stated'})"
         sh = shares[(shares["doc_id"] == doc_id) & (shares["n_directives_with_theme"] > 0)]
         sh = sh.sort_values(["share", "theme"], ascending=[False, True], kind="mergesort").head(n_themes)
