@@ -282,11 +282,11 @@ def test_profiles_reuse_the_other_modules(corpus):
 
     table = profiles_module.profiles(corpus)
     assert list(table.index) == corpus.doc_ids and list(table.columns) == profiles_module.PROFILE_FIELDS
-    stage = timeline.meeting_stage(corpus).set_index("doc_id")
+    stage = timeline.stages_in_words(corpus)   # one stage per campaign the report names
     rhet = rhetoric.profile(corpus)
     key = compare.top_key_terms(compare.keyness(corpus))
     for d in corpus.doc_ids:
-        assert table.at[d, "stage"].startswith(str(stage.at[d, "stage"]))
+        assert table.at[d, "stage"] == stage[d]
         assert f"{rhet.at[d, 'directive_markers_per_1k']:g}" in table.at[d, "rhetoric"]
         first = key[key["doc_id"] == d].iloc[0]
         expected = f"{first['term']} ({first['count']} vs {first['count_rest']} in the rest)"

@@ -134,12 +134,19 @@ PART_RE = re.compile(r"暨|、|\s+|[，；：。！？,;:]")
 DATED_LIST_RE = re.compile(r"、(?=\d{4}年|[一二三四五六七八九十两]+年)")
 
 
-def _campaign_names(corpus: Corpus) -> dict[str, list[str]]:
-    """``campaign -> [name, variants…]`` from campaigns.yaml (longest first)."""
+def _campaign_names(corpus: Corpus) -> dict[str, list]:
+    """``campaign -> [name, variants…, compiled patterns…]`` from campaigns.yaml (names longest first;
+    a campaign written as PROVINCE省文明城市 is found by its pattern)."""
     out = {}
     for c in corpus.lexicon.yaml(CAMPAIGNS_FILE).get("campaigns", []):
-        out[c["name"]] = sorted({c["name"], *c.get("variants", [])}, key=len, reverse=True)
+        out[c["name"]] = sorted({c["name"], *c.get("variants", [])}, key=len, reverse=True) + \
+            [re.compile(p) for p in c.get("patterns", [])]
     return out
+
+
+def _names_campaign(text: str, spellings: list) -> bool:
+    """Whether ``text`` names a campaign by one of its spellings (strings or compiled patterns)."""
+    return any((s.search(text) is not None) if isinstance(s, re.Pattern) else (s in text) for s in spellings)
 
 
 def _campaign_parts(corpus: Corpus, doc_id: str) -> list[tuple[str, str, str]]:
@@ -189,7 +196,7 @@ def campaign_stages(corpus: Corpus) -> pd.DataFrame:
         parts = _campaign_parts(corpus, doc_id)
         for c in listed:
             spellings = names.get(c, [c])
-            mine = [p for p in parts if any(s in p[2] for s in spellings)]
+            mine = [p for p in parts if _names_campaign(p[2], spellings)]
             scores, first = {}, {}
             for where, weight, text in mine:
                 for st, r in rx.items():
@@ -199,7 +206,7 @@ def campaign_stages(corpus: Corpus) -> pd.DataFrame:
                         scores[st] = (in_name, body, in_name * lex["name_weight"] + body)
                         first.setdefault(st, f"{where}: 「{m.group(0)}」 in {text}")
             pr = promises[(promises["doc_id"] == doc_id)
-                          & promises["what"].map(lambda w, sp=spellings: any(s in w for s in sp))]
+                          & promises["what"].map(lambda w, sp=spellings: _names_campaign(w, sp))]
             target = "; ".join(dict.fromkeys(pr["by_when"]))
             if not scores:
                 rows.append({"doc_id": doc_id, "campaign": c, "stage": "unknown", "label_en": "unknown",

@@ -261,7 +261,11 @@ def temporal_table(corpus: Corpus) -> pd.DataFrame:
     jionlp hits kept with ``kind`` ``rejected``), with document offsets, ISO dates, EDTF and certainty."""
     ex = temporal.all_expressions(corpus)
     sents = _sentence_frame(corpus)
-    s0 = np.array([sents.at[(d, s), "start"] for d, s in zip(ex["doc_id"], ex["sent_id"])], dtype=np.int64)
+    # sent_id -1 is the headline and -2 the dateline (read by the temporal measure too): their offsets
+    # are into that text, and `text_of` says which text an expression's offsets refer to
+    s0 = np.array([sents.at[(d, s), "start"] if s >= 0 else 0 for d, s in zip(ex["doc_id"], ex["sent_id"])],
+                  dtype=np.int64)
+    text_of = np.where(ex["sent_id"] >= 0, "body", np.where(ex["sent_id"] == -1, "headline", "dateline"))
     start, end = _str(ex["start"]), _str(ex["end"])
     cert = [certainty(bool(r), str(src), str(b), str(sf), a) if k != "rejected" else "unresolved"
             for r, src, b, sf, a, k in zip(ex["resolved"], ex["source"], ex["base_basis"], ex["surface"], start, ex["kind"])]
@@ -269,7 +273,7 @@ def temporal_table(corpus: Corpus) -> pd.DataFrame:
               for src, b, sf in zip(ex["source"], ex["base_basis"], ex["surface"])]
     out = pd.DataFrame({
         "expr_id": [f"{d}:{s}:{a}" for d, s, a in zip(ex["doc_id"], ex["sent_id"], ex["start_char"])],
-        "doc_id": ex["doc_id"], "sent_id": ex["sent_id"].astype("int64"),
+        "doc_id": ex["doc_id"], "sent_id": ex["sent_id"].astype("int64"), "text_of": text_of,
         "start": s0 + ex["start_char"].to_numpy(np.int64), "end": s0 + ex["end_char"].to_numpy(np.int64),
         "surface": ex["surface"], "kind": ex["kind"], "date_start": start, "date_end": end,
         "edtf": [edtf(a, b, u) if k != "rejected" else "" for a, b, u, k in zip(start, end, unsure, ex["kind"])],
@@ -288,8 +292,9 @@ def promises_table(corpus: Corpus, expressions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     used: set[str] = set()
     for r in p.itertuples():
-        cand = ex[(ex["doc_id"] == r.doc_id) & (ex["sent_id"] == r.sent_id) & (ex["surface"] == r.surface)
-                  & ~ex["expr_id"].isin(used)]
+        # a promise with two horizons (全面振兴新突破三年行动、首战告捷) ties to its first expression
+        cand = ex[(ex["doc_id"] == r.doc_id) & (ex["sent_id"] == r.sent_id)
+                  & ex["surface"].isin(str(r.surface).split("、")) & ~ex["expr_id"].isin(used)]
         e = cand.iloc[0] if len(cand) else None
         if e is not None:
             used.add(e["expr_id"])
