@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.loading.corpus import Corpus
 from analysis.loading.lexicon import Lexicon, as_lexicon, read_yaml
 from analysis.loading.memo import memoised
+from analysis.measures import jionlp_store
 from analysis.measures.text import numeral
 
 TEMPORAL_FILE = "temporal.yaml"
@@ -110,7 +111,13 @@ def jionlp_times(text: str, base: date) -> list[dict]:
     """
     import copy
 
-    return copy.deepcopy(list(_jionlp_cached(text, base)))
+    store = jionlp_store.active()   # the corpus's persistent cache, while its expressions are computed
+    found = store.get(text, base) if store is not None else None
+    if found is None:
+        found = _jionlp_cached(text, base)
+        if store is not None:
+            store.put(text, base, found)
+    return copy.deepcopy(list(found))
 
 
 def date_bounds(value: str) -> tuple[str, str]:
@@ -251,6 +258,17 @@ def province_name(name: str | None, lexicon: Lexicon | None = None) -> str:
     return _suffix_re(pattern).sub("", (name or "").strip())
 
 
+def _events_with_provinces(lex: Lexicon) -> tuple:
+    """The rows of :func:`load_events` with each event's :func:`province_name`, read once per
+    version of events.csv and places.yaml (not once per sentence)."""
+    return _event_rows(lex, lex.stamp((EVENTS_FILE, PLACES_FILE)))
+
+
+@lru_cache(maxsize=8)
+def _event_rows(lex: Lexicon, stamp: tuple) -> tuple:
+    return tuple((ev, province_name(ev.province, lex)) for ev in load_events(lex).itertuples())
+
+
 def sentence_expressions(text: str, base: date | None, province: str = "", lexicon: Lexicon | None = None,
                          include_rejected: bool = False) -> list[dict]:
     """Temporal expressions in one sentence, resolved against the meeting date ``base``.
@@ -262,9 +280,9 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
     lex = load_temporal(lexicon)
     rows: list[dict] = []
     taken: list[tuple[int, int]] = []
-    events = load_events(lexicon)
-    for ev in events.itertuples():
-        if ev.province and province_name(ev.province, lexicon) != province_name(province, lexicon):
+    own_province = province_name(province, lexicon)
+    for ev, ev_province in _events_with_provinces(as_lexicon(lexicon)):
+        if ev.province and ev_province != own_province:
             continue
         for m in re.finditer(ev.pattern, text):
             span = (m.start(), m.end())
@@ -345,14 +363,15 @@ def all_expressions(corpus: Corpus) -> pd.DataFrame:
     bases = _meeting_bases(corpus)
     provinces = dict(zip(corpus.documents["doc_id"], corpus.documents.get("province", pd.Series(dtype=str))))
     rows = []
-    for r in corpus.sentences.itertuples():
-        base, basis = bases.get(r.doc_id, (None, ""))
-        prov = provinces.get(r.doc_id)
-        for x in sentence_expressions(r.text, base, prov if isinstance(prov, str) else "", corpus.lexicon,
-                                      include_rejected=True):
-            rows.append({"doc_id": r.doc_id, "sent_id": int(r.sent_id), **x,
-                         "base_date": base.isoformat() if base else None, "base_basis": basis,
-                         "sentence": r.text})
+    with jionlp_store.session(getattr(corpus, "root", None)):   # jionlp's results, cached by content on disk
+        for r in corpus.sentences.itertuples():
+            base, basis = bases.get(r.doc_id, (None, ""))
+            prov = provinces.get(r.doc_id)
+            for x in sentence_expressions(r.text, base, prov if isinstance(prov, str) else "", corpus.lexicon,
+                                          include_rejected=True):
+                rows.append({"doc_id": r.doc_id, "sent_id": int(r.sent_id), **x,
+                             "base_date": base.isoformat() if base else None, "base_basis": basis,
+                             "sentence": r.text})
     out = pd.DataFrame(rows, columns=EXPRESSION_COLUMNS)
     order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.sort_values(["doc_id", "sent_id", "start_char"], key=lambda s: s.map(order) if s.name == "doc_id" else s)

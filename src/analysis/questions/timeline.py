@@ -101,8 +101,9 @@ def meeting_stage(corpus: Corpus) -> pd.DataFrame:
     ev = stage_evidence(corpus)
     info = {s["stage"]: s for s in lex["stages"]}
     rows = []
+    by_doc = dict(tuple(ev.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
     for doc_id in corpus.doc_ids:
-        e = ev[ev["doc_id"] == doc_id]
+        e = by_doc.get(doc_id, ev.iloc[:0])
         scores = {}
         for st, g in e.groupby("stage"):
             in_name = int((g["where"] == "meeting_name").sum())
@@ -158,6 +159,8 @@ def dated_promises(corpus: Corpus) -> pd.DataFrame:
     lex = load_temporal(corpus.lexicon)
     ex = expressions(corpus)
     spk = attribute_speakers(corpus).set_index(["doc_id", "sent_id"])
+    spans = {k: list(zip(g["start_char"], g["end_char"]))   # each sentence's expressions, grouped once
+             for k, g in ex.groupby(["doc_id", "sent_id"], sort=False)}
     rows = []
     for r in ex.itertuples():
         clause = clause_at(r.sentence, r.start_char, r.end_char)
@@ -167,8 +170,7 @@ def dated_promises(corpus: Corpus) -> pd.DataFrame:
                             and any(c in clause for c in lex["refers_to"]["target"]))
         if not (r.refers_to == "target" or future_event or unresolved_event):
             continue
-        others = [(s, e) for s, e in ex.loc[(ex["doc_id"] == r.doc_id) & (ex["sent_id"] == r.sent_id),
-                                            ["start_char", "end_char"]].itertuples(index=False)]
+        others = spans[(r.doc_id, r.sent_id)]
         who = spk.loc[(r.doc_id, r.sent_id)] if (r.doc_id, r.sent_id) in spk.index else None
         speaker = who["speaker"] if who is not None and isinstance(who["speaker"], str) else "narration"
         by_when = r.end if isinstance(r.end, str) else ("open" if r.kind == "interval" and r.start else "unresolved")
@@ -233,8 +235,9 @@ def orientation(corpus: Corpus, level: float | None = None) -> pd.DataFrame:
     level = setting("confidence_level", corpus.lexicon) if level is None else level
     labels = corpus.labels
     rows = []
+    by_doc = dict(tuple(so.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
     for doc_id in corpus.doc_ids:
-        g = so[so["doc_id"] == doc_id]
+        g = by_doc.get(doc_id, so.iloc[:0])
         for o in ORIENTATIONS:
             k, n = int(g[o].sum()), len(g)
             lo, hi = wilson(k, n, level)
