@@ -33,7 +33,8 @@ parsing is paid as on a first run). Each notebook's code cells run in a fresh pr
 IPython shell under cProfile, with the Agg backend (figures are drawn and saved as in the build;
 tables are formatted as text, not HTML): ``cells_s`` are the slowest cells (seconds, first line)
 and ``functions_cumulative_s`` the project functions (``analysis.*``) with the most cumulative time
-(nested calls overlap, so they do not add up).
+(nested calls overlap, so they do not add up). A notebook stopped by ``--notebook-timeout`` keeps
+what it measured and says in ``stopped_in`` which cell it was in.
 
 The machine may be shared (``load_average_1min`` is printed with each run): timings are noisy.
 Not a test: it measures and prints.
@@ -119,31 +120,40 @@ def _child_profile(notebook: Path, result: Path, top: int) -> None:
     prof = cProfile.Profile()
     cells, errors = [], []
     start = time.perf_counter()
+
+    def write(running: str | None) -> None:
+        """The result so far (written after every cell, so a notebook stopped by the timeout still
+        says which cells ran and which one it was stuck in)."""
+        cum: dict[str, float] = {}
+        for (file, _, func), (_, _, _, ct, _) in pstats.Stats(prof).stats.items():
+            if "/analysis/" in file and not func.startswith("<"):
+                name = "analysis." + file.split("/analysis/", 1)[1].removesuffix(".py").replace("/", ".") + "." + func
+                cum[name] = max(cum.get(name, 0.0), ct)
+        out = {
+            "total_s": round(time.perf_counter() - start, 1),
+            "cells_s": sorted(cells, key=lambda c: -c["s"])[:top],
+            "functions_cumulative_s": {k: round(v, 2) for k, v in sorted(cum.items(), key=lambda kv: -kv[1])[:top]},
+            "errors": errors,
+        }
+        if running:
+            out["stopped_in"] = running
+        result.write_text(json.dumps(out, ensure_ascii=False))
+
     for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        first = next((ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
+        if i:
+            write(f"cell {i}: {first[:90]}")
         t = time.perf_counter()
         prof.enable()
         res = shell.run_cell(cell.source, silent=False)
         prof.disable()
-        first = next((ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
         cells.append({"cell": i, "s": round(time.perf_counter() - t, 2), "code": first[:90]})
         if not res.success:
             errors.append(f"cell {i}: {res.error_in_exec or res.error_before_exec!r}"[:300])
-    total = time.perf_counter() - start
-    cum: dict[str, float] = {}
-    for (file, _, func), (_, _, _, ct, _) in pstats.Stats(prof).stats.items():
-        if "/analysis/" in file and not func.startswith("<"):
-            name = "analysis." + file.split("/analysis/", 1)[1].removesuffix(".py").replace("/", ".") + "." + func
-            cum[name] = max(cum.get(name, 0.0), ct)
-    out = {
-        "total_s": round(total, 1),
-        "cells_s": sorted(cells, key=lambda c: -c["s"])[:top],
-        "functions_cumulative_s": {k: round(v, 2) for k, v in sorted(cum.items(), key=lambda kv: -kv[1])[:top]},
-        "errors": errors,
-    }
-    result.write_text(json.dumps(out, ensure_ascii=False))
+    write(None)
 
 
-def profile_notebooks(root: Path, top: int = 10) -> dict:
+def profile_notebooks(root: Path, top: int = 10, timeout: float = 900) -> dict:
     """Profile each notebook on the corpus at ``root`` (see ``--profile``), each in a fresh process."""
     from analysis import load_corpus
     from analysis.loading.config import cache_dir
@@ -161,9 +171,15 @@ def profile_notebooks(root: Path, top: int = 10) -> dict:
             for store in cache_dir(root).glob("_jionlp-*"):
                 store.unlink()
             result = tmp / f"{nb.stem}.json"
-            r = subprocess.run([sys.executable, __file__, "--child-profile", str(nb), "--result", str(result),
-                                "--top", str(top)], env=env, capture_output=True, text=True, check=False)
-            out[nb.name] = json.loads(result.read_text()) if result.is_file() else {"error": r.stderr[-2000:]}
+            args = [sys.executable, __file__, "--child-profile", str(nb), "--result", str(result), "--top", str(top)]
+            try:
+                r = subprocess.run(args, env=env, capture_output=True, text=True, check=False, timeout=timeout)
+                err = r.stderr[-2000:]
+            except subprocess.TimeoutExpired:
+                err = f"stopped after {timeout:.0f}s"
+            out[nb.name] = json.loads(result.read_text()) if result.is_file() else {"error": err}
+            if "stopped_in" in out[nb.name]:
+                out[nb.name]["stopped_in"] += f" ({err})"
             print(f"profiled {nb.name}: {out[nb.name].get('total_s')}s", file=sys.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -283,7 +299,7 @@ def main(argv: list[str] | None = None) -> dict:
             root = base / f"corpus-{args.profile}"
             if not (root / "metadata.csv").is_file():
                 build_corpus(root, args.profile, args.seed)
-            profile = profile_notebooks(root)
+            profile = profile_notebooks(root, timeout=args.notebook_timeout)
         peaks = [max(r["peak_mb"].values()) for r in runs if "peak_mb" in r]
         goals = {}
         for n, limit in GOAL_SECONDS.items():
