@@ -53,13 +53,18 @@ def bootstrap_rate(corpus: Corpus, hits: pd.DataFrame, n_boot: int | None = None
     rng = np.random.default_rng(seed)
     per_sent = hits.groupby(["doc_id", "sent_id"]).size()
     rows = []
-    by_doc = dict(tuple(corpus.sentences.groupby("doc_id", sort=False)))
-    empty = corpus.sentences.iloc[:0]
+    # hits and Han characters of every sentence, computed once over the corpus; then each report's rows
+    sents_all = corpus.sentences
+    keys = pd.MultiIndex.from_arrays([sents_all["doc_id"], sents_all["sent_id"]])
+    all_counts = per_sent.reindex(keys, fill_value=0).to_numpy().astype("int64")
+    all_chars = sents_all["text"].str.count(f"[{HAN}]").to_numpy()
+    positions = sents_all.groupby("doc_id", sort=False).indices
+    none = np.array([], dtype="int64")
     for doc_id in corpus.doc_ids:
-        sents = by_doc.get(doc_id, empty)
-        chars = sents["text"].str.count(f"[{HAN}]").to_numpy()
-        counts = np.array([per_sent.get((doc_id, s), 0) for s in sents["sent_id"]])
-        draws = rng.integers(0, len(sents), size=(n_boot, len(sents)))
+        pos = positions.get(doc_id, none)
+        chars = all_chars[pos]
+        counts = all_counts[pos]
+        draws = rng.integers(0, len(pos), size=(n_boot, len(pos)))
         rates = counts[draws].sum(axis=1) / chars[draws].sum(axis=1) * 1000
         lo, hi = np.quantile(rates, [(1 - level) / 2, 1 - (1 - level) / 2])
         rows.append({"doc_id": doc_id, "count": int(counts.sum()), "n_chars": int(chars.sum()),

@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.loading.corpus import Corpus
 from analysis.loading.lexicon import Lexicon, as_lexicon, read_yaml
 from analysis.loading.memo import memoised
+from analysis.measures import jionlp_store
 from analysis.measures.text import numeral
 
 TEMPORAL_FILE = "temporal.yaml"
@@ -116,7 +117,13 @@ def jionlp_times(text: str, base: date) -> list[dict]:
     """
     import copy
 
-    return copy.deepcopy(list(_jionlp_cached(text, base)))
+    store = jionlp_store.active()   # the corpus's persistent cache, while its expressions are computed
+    found = store.get(text, base) if store is not None else None
+    if found is None:
+        found = _jionlp_cached(text, base)
+        if store is not None:
+            store.put(text, base, found)
+    return copy.deepcopy(list(found))
 
 
 def date_bounds(value: str) -> tuple[str, str]:
@@ -292,6 +299,17 @@ def province_name(name: str | None, lexicon: Lexicon | None = None) -> str:
     return _suffix_re(pattern).sub("", (name or "").strip())
 
 
+def _events_with_provinces(lex: Lexicon) -> tuple:
+    """The rows of :func:`load_events` with each event's :func:`province_name`, read once per
+    version of events.csv and places.yaml (not once per sentence)."""
+    return _event_rows(lex, lex.stamp((EVENTS_FILE, PLACES_FILE)))
+
+
+@lru_cache(maxsize=8)
+def _event_rows(lex: Lexicon, stamp: tuple) -> tuple:
+    return tuple((ev, province_name(ev.province, lex)) for ev in load_events(lex).itertuples())
+
+
 def sentence_expressions(text: str, base: date | None, province: str = "", lexicon: Lexicon | None = None,
                          include_rejected: bool = False, published: date | None = None) -> list[dict]:
     """Temporal expressions in one sentence, resolved against the meeting date ``base`` (news words
@@ -313,9 +331,9 @@ def sentence_expressions(text: str, base: date | None, province: str = "", lexic
             rows.append({"start_char": s, "end_char": e, "surface": idiom, "kind": "rejected", "start": None,
                          "end": None, "refers_to": "not_temporal", "resolved": False, "source": "reject:idiom",
                          "event_id": "", "note": "idiom, not a time expression"})
-    events = load_events(lexicon)
-    for ev in events.itertuples():
-        if ev.province and province_name(ev.province, lexicon) != province_name(province, lexicon):
+    own_province = province_name(province, lexicon)
+    for ev, ev_province in _events_with_provinces(as_lexicon(lexicon)):
+        if ev.province and ev_province != own_province:
             continue
         for m in re.finditer(ev.pattern, text):
             span = (m.start(), m.end())
@@ -483,22 +501,23 @@ def all_expressions(corpus: Corpus) -> pd.DataFrame:
                          "published": info["published"].isoformat() if info["published"] else None,
                          "sentence": text})
 
-    empty = {"base": None, "bounds": None, "basis": "", "raw": "", "published": None}
-    for doc_id in corpus.doc_ids:
-        info = bases.get(doc_id, empty)
-        if info["published"] is not None:
-            day = info["published"].isoformat()
-            rows.append({"doc_id": doc_id, "sent_id": BYLINE_SENT_ID, "part": "byline", "start_char": 0,
-                         "end_char": len(day), "surface": day, "kind": "point", "start": day, "end": day,
-                         "period": None, "refers_to": "publication", "resolved": True, "source": "publication_date",
-                         "event_id": "", "jionlp": "", "base_date": info["raw"] or None, "base_basis": info["basis"],
-                         "published": day, "note": "the publication date (documents.publication_date)",
-                         "sentence": day})
-        title = titles.get(doc_id)
-        if isinstance(title, str) and title.strip():
-            add(doc_id, TITLE_SENT_ID, "title", title, info)
-    for r in corpus.sentences.itertuples():
-        add(r.doc_id, int(r.sent_id), "body", r.text, bases.get(r.doc_id, empty))
+    with jionlp_store.session(getattr(corpus, "root", None)):   # jionlp's results, cached by content on disk
+        empty = {"base": None, "bounds": None, "basis": "", "raw": "", "published": None}
+        for doc_id in corpus.doc_ids:
+            info = bases.get(doc_id, empty)
+            if info["published"] is not None:
+                day = info["published"].isoformat()
+                rows.append({"doc_id": doc_id, "sent_id": BYLINE_SENT_ID, "part": "byline", "start_char": 0,
+                             "end_char": len(day), "surface": day, "kind": "point", "start": day, "end": day,
+                             "period": None, "refers_to": "publication", "resolved": True, "source": "publication_date",
+                             "event_id": "", "jionlp": "", "base_date": info["raw"] or None, "base_basis": info["basis"],
+                             "published": day, "note": "the publication date (documents.publication_date)",
+                             "sentence": day})
+            title = titles.get(doc_id)
+            if isinstance(title, str) and title.strip():
+                add(doc_id, TITLE_SENT_ID, "title", title, info)
+        for r in corpus.sentences.itertuples():
+            add(r.doc_id, int(r.sent_id), "body", r.text, bases.get(r.doc_id, empty))
     out = pd.DataFrame(rows, columns=EXPRESSION_COLUMNS)
     order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.sort_values(["doc_id", "sent_id", "start_char"], key=lambda s: s.map(order) if s.name == "doc_id" else s,

@@ -120,13 +120,20 @@ def token_features(corpus: Corpus, drop_bureaucratic: bool = False) -> list[list
     return [grouped.get(d, []) for d in corpus.doc_ids]
 
 
+def _texts(corpus: Corpus, ids) -> list[str]:
+    """The cleaned texts of ``ids`` (one lookup table, not ``corpus.text`` re-indexing the
+    documents for each report)."""
+    by_id = dict(zip(corpus.documents["doc_id"], corpus.documents["text"]))
+    return [by_id[d] for d in ids]
+
+
 def view_matrix(corpus: Corpus, view: str = "tokens",
                 drop_bureaucratic: bool = False) -> sparse.csr_matrix:
     """Sparse TF-IDF rows of the reports (corpus order) in one view: ``tokens`` or ``chars``."""
     if view == "tokens":
         return tfidf_matrix(token_features(corpus, drop_bureaucratic))
     if view == "chars":
-        return char_tfidf([corpus.text(d) for d in corpus.doc_ids], corpus.lexicon)
+        return char_tfidf(_texts(corpus, corpus.doc_ids), corpus.lexicon)
     raise ValueError(f"view must be 'tokens' or 'chars', not {view!r}")
 
 
@@ -467,7 +474,7 @@ def shared_formulas(corpus: Corpus) -> pd.DataFrame:
     """
     p = params(corpus.lexicon)["formulas"]
     ids = corpus.doc_ids
-    found = find_shared_spans([corpus.text(d) for d in ids], corpus.lexicon)
+    found = find_shared_spans(_texts(corpus, ids), corpus.lexicon)
     keep = [not (is_fragment(s, p.get("fragment_edges", {}), corpus.lexicon)
                  or is_official_title(s, corpus.lexicon)) for s in found["span"]]
     found = found[keep].reset_index(drop=True)
@@ -524,7 +531,8 @@ def formula_matrix(corpus: Corpus, formulas: pd.DataFrame, top_n: int | None = N
     whole words (:func:`word_count`, the same matching that finds the reports sharing it)."""
     top_n = top_n or params(corpus.lexicon)["formulas"]["top_n"]
     top = formulas.head(top_n)
-    data = {corpus.labels[d]: [word_count(corpus.text(d), f, corpus.lexicon) for f in top["formula"]]
+    texts = dict(zip(corpus.doc_ids, _texts(corpus, corpus.doc_ids)))
+    data = {corpus.labels[d]: [word_count(texts[d], f, corpus.lexicon) for f in top["formula"]]
             for d in corpus.doc_ids}
     return pd.DataFrame(data, index=pd.Index(top["formula"], name="formula"))
 
@@ -591,7 +599,7 @@ def pair_overlap(corpus: Corpus, formulas: pd.DataFrame | None = None) -> pd.Dat
     """
     k = params(corpus.lexicon)["formulas"]["shingle_k"]
     ids = corpus.doc_ids
-    sets = [shingles(corpus.text(d), k) for d in ids]
+    sets = [shingles(t, k) for t in _texts(corpus, ids)]
     pairs = pairwise_overlap_sets(sets, corpus.lexicon)
     formulas = shared_formulas(corpus) if formulas is None else formulas
     members = [set(s.split(";")) for s in formulas["doc_ids"]]

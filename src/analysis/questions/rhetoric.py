@@ -127,8 +127,9 @@ def enumerations(corpus: Corpus) -> pd.DataFrame:
     boundaries = set(zip(speech.loc[speech["attribution"] != "carried", "doc_id"],
                          speech.loc[speech["attribution"] != "carried", "sent_id"]))
     rows = []
+    by_doc = dict(tuple(items.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
     for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
-        doc_items = items[items["doc_id"] == doc_id].set_index("sent_id")
+        doc_items = by_doc.get(doc_id, items.iloc[:0]).set_index("sent_id")
         rows += _lists_in_doc(doc_id, sents, doc_items, boundaries)
     cols = ["doc_id", "list_id", "style", "n_items", "depth", "parent", "first_sent", "last_sent",
             "first_para", "last_para", "items"]
@@ -501,8 +502,10 @@ def kwic(corpus: Corpus, term: str, width: int = 12) -> pd.DataFrame:
     as ``¶``).
     """
     rows = []
+    by_doc = dict(tuple(corpus.sentences.groupby("doc_id", sort=False)))   # once, not a filter per report
+    empty = corpus.sentences.iloc[:0]
     for doc_id, text in zip(corpus.documents["doc_id"], corpus.documents["text"]):
-        sents = corpus.sentences[corpus.sentences["doc_id"] == doc_id]
+        sents = by_doc.get(doc_id, empty)
         for m in re.finditer(re.escape(term), text):
             sent = sents[(sents["start"] <= m.start()) & (sents["end"] > m.start())]["sent_id"]
             rows.append({"doc_id": doc_id, "sent_id": int(sent.iloc[0]) if len(sent) else -1, "start": m.start(),

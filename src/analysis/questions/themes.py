@@ -264,8 +264,9 @@ def directive_summary(directives_df: pd.DataFrame, corpus: Corpus) -> pd.DataFra
     Indexed by report label, in corpus order."""
     docs = corpus.documents.set_index("doc_id")
     rows = []
+    by_doc = dict(tuple(directives_df.groupby("doc_id", sort=False)))   # once, not a filter per report
     for doc_id in corpus.doc_ids:
-        g = directives_df[directives_df["doc_id"] == doc_id]
+        g = by_doc.get(doc_id, directives_df.iloc[:0])
         first = g[g["clause_id"] == 0]
         rows.append({"report": docs.at[doc_id, "label"], "sentences": int(docs.at[doc_id, "n_sentences"]),
                      "directive_sentences": len(first), "directives": len(g),
@@ -333,12 +334,15 @@ def shares_table(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | 
     codebook = codebook or load_codebook()
     matrix = theme_matrix(classified, codebook)
     matrix["doc_id"] = classified["doc_id"].to_numpy()
+    ids = theme_ids(codebook)
+    counts = matrix.groupby("doc_id", sort=False)[ids].sum()   # once, not a filter per report
+    sizes = matrix.groupby("doc_id", sort=False).size()
     rows = []
     for doc_id in doc_ids:
-        sub = matrix[matrix["doc_id"] == doc_id]
-        for tid in theme_ids(codebook):
-            rows.append({"doc_id": doc_id, "theme": tid, "n_directives_with_theme": int(sub[tid].sum()),
-                         "n_directives": len(sub)})
+        n = int(sizes.get(doc_id, 0))
+        for tid in ids:
+            rows.append({"doc_id": doc_id, "theme": tid,
+                         "n_directives_with_theme": int(counts.at[doc_id, tid]) if n else 0, "n_directives": n})
     out = pd.DataFrame(rows)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = out["n_directives_with_theme"] / out["n_directives"].replace(0, np.nan)
@@ -645,9 +649,10 @@ def median_positions(classified: pd.DataFrame, labels: dict[str, str], codebook:
     rows = {}
     for tid in theme_ids(codebook):
         has = classified[[tid in t for t in classified["themes"]]]
+        by_doc = dict(tuple(has.groupby("doc_id", sort=False)["position"]))   # once per theme, not per report
         cells = {}
         for d in docs:
-            pos = has.loc[has["doc_id"] == d, "position"]
+            pos = by_doc.get(d, has["position"].iloc[:0])
             cells[labels[d]] = f"{pos.median():.2f} ({len(pos)})" if len(pos) else "–"
         rows[names[tid]] = cells
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("theme")

@@ -101,8 +101,9 @@ def meeting_stage(corpus: Corpus) -> pd.DataFrame:
     ev = stage_evidence(corpus)
     info = {s["stage"]: s for s in lex["stages"]}
     rows = []
+    by_doc = dict(tuple(ev.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
     for doc_id in corpus.doc_ids:
-        e = ev[ev["doc_id"] == doc_id]
+        e = by_doc.get(doc_id, ev.iloc[:0])
         scores = {}
         for st, g in e.groupby("stage"):
             in_name = int((g["where"] == "meeting_name").sum())
@@ -402,8 +403,9 @@ def orientation(corpus: Corpus, level: float | None = None) -> pd.DataFrame:
     level = setting("confidence_level", corpus.lexicon) if level is None else level
     labels = corpus.labels
     rows = []
+    by_doc = dict(tuple(so.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
     for doc_id in corpus.doc_ids:
-        g = so[so["doc_id"] == doc_id]
+        g = by_doc.get(doc_id, so.iloc[:0])
         for o in ORIENTATIONS:
             k, n = int(g[o].sum()), len(g)
             lo, hi = wilson(k, n, level)

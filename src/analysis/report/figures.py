@@ -42,7 +42,8 @@ def plot_sizes(corpus: Corpus):
     ax1.set_xlabel("Han characters in the cleaned body")
     ax1.set_xlim(0, sizes["n_chars"].max() * 1.45)
     ax1.set_title("Body length per report")
-    data = [sent.loc[sent["doc_id"] == d, "n"].to_numpy() for d in sizes.index]
+    lengths = {d: g.to_numpy() for d, g in sent.groupby("doc_id", sort=False)["n"]}   # split once
+    data = [lengths.get(d, np.array([], dtype=sent["n"].dtype)) for d in sizes.index]
     box = ax2.boxplot(data, orientation="horizontal", positions=list(y), widths=0.5, patch_artist=True,
                       medianprops={"color": "black"}, flierprops={"markersize": 3})
     for patch, d in zip(box["boxes"], sizes.index):
@@ -123,8 +124,9 @@ def plot_theme_positions(classified: pd.DataFrame, labels: dict[str, str], codeb
     rows = [names[t] for t in ids] + ["no theme"]
     fig, axes = plt.subplots(1, len(docs), figsize=(2.2 * len(docs) + 4.5, 0.32 * len(rows) + 1.6),
                              sharey=True, squeeze=False)
+    by_doc = dict(tuple(classified.groupby("doc_id", sort=False)))   # split once, not filtered per panel
     for ax, d in zip(axes[0], docs):
-        sub = classified[classified["doc_id"] == d]
+        sub = by_doc[d]
         for j, tid in enumerate(ids):
             pos = sub.loc[[tid in t for t in sub["themes"]], "position"]
             ax.scatter(pos, [j] * len(pos), marker="|", s=90, linewidths=1.6, color=colors[d])
@@ -193,9 +195,10 @@ def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
     pad = span * 0.01
     step = 0.32
     bands = []   # (doc_id, meeting rows, items, lane) top to bottom
+    by_doc = dict(tuple(pts.groupby("doc_id", sort=False)))   # split once, not filtered per lane and report
     for ln in lanes:
         for d in docs:
-            g = pts[pts["doc_id"] == d]
+            g = by_doc[d]
             if g["lane"].iloc[0] == ln:
                 items = g[g["what"] != "meeting"]
                 bands.append((d, g[g["what"] == "meeting"], items.sort_values(["start", "end"]), ln))
@@ -215,7 +218,7 @@ def plot_swimlanes(corpus: Corpus, points: pd.DataFrame | None = None):
             y -= 0.6
         prev_lane = ln
         c = colors[d]
-        row = pts[pts["doc_id"] == d].iloc[0]
+        row = by_doc[d].iloc[0]
         yticks.append(y)
         ylabels.append(row["label"] + (f"\n({row['admin_level']})" if shared[ln] > 1 else ""))
         for m in meeting.itertuples():
@@ -265,11 +268,13 @@ def plot_orientation(corpus: Corpus, table: pd.DataFrame | None = None):
     t = orientation(corpus) if table is None else table
     colors = colors_for(corpus.doc_ids)
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    width = 0.8 / max(1, len(corpus.doc_ids))
-    for i, doc_id in enumerate(corpus.doc_ids):
-        label = corpus.labels[doc_id]
-        g = t[t["doc_id"] == doc_id].set_index("orientation").loc[ORIENTATIONS]
-        x = np.arange(len(ORIENTATIONS)) + (i - (len(corpus.doc_ids) - 1) / 2) * width
+    doc_ids, labels = corpus.doc_ids, corpus.labels
+    width = 0.8 / max(1, len(doc_ids))
+    by_doc = dict(tuple(t.groupby("doc_id", sort=False)))   # split once, not filtered per report
+    for i, doc_id in enumerate(doc_ids):
+        label = labels[doc_id]
+        g = by_doc.get(doc_id, t.iloc[:0]).set_index("orientation").loc[ORIENTATIONS]
+        x = np.arange(len(ORIENTATIONS)) + (i - (len(doc_ids) - 1) / 2) * width
         ax.bar(x, g["share"], width, color=colors[doc_id], label=f"{label} (n={int(g['n_total'].iloc[0])})")
         ax.errorbar(x, g["share"], yerr=[g["share"] - g["ci_low"], g["ci_high"] - g["share"]], fmt="none",
                     ecolor="black", elinewidth=0.8, capsize=2)
@@ -298,14 +303,16 @@ def plot_keyness(corpus: Corpus, label_chars: int = 44):
     """One panel per report: log ratio of its top key terms (bars), with counts."""
     top = top_key_terms(keyness(corpus), corpus.lexicon)
     colors = colors_for(corpus.doc_ids)
-    docs = [d for d in corpus.doc_ids if d in set(top["doc_id"])]
+    has_top = set(top["doc_id"])
+    docs = [d for d in corpus.doc_ids if d in has_top]
     ncols = 2 if len(docs) > 1 else 1
     nrows = max(1, math.ceil(len(docs) / ncols))
     n_top = max(1, int(top.groupby("doc_id").size().max())) if len(top) else 1
     fig, axes = plt.subplots(nrows, ncols, figsize=(13, nrows * (0.32 * n_top + 1.1) + 0.6), squeeze=False)
     xmax = float(top["log_ratio"].max()) * 1.35 if len(top) else 1.0
+    by_doc = dict(tuple(top.groupby("doc_id", sort=False)))   # split once, not filtered per panel
     for ax, doc_id in zip(axes.ravel(), docs):
-        sub = top[top["doc_id"] == doc_id]
+        sub = by_doc[doc_id]
         y = np.arange(len(sub))
         ax.barh(y, sub["log_ratio"], color=[to_rgba(colors[doc_id], 0.4 if f else 0.95) for f in sub["low_expected"]])
         ax.set_yticks(y, [_short_label(t, label_chars) for t in sub["term"]], fontsize=8)

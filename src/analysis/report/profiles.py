@@ -48,22 +48,28 @@ def profiles(corpus: Corpus, n_themes: int = 3) -> pd.DataFrame:
     rhet_lines = profile_rhetoric(corpus, rhet)
     key = top_key_terms(keyness(corpus), corpus.lexicon)
     promises = timeline.dated_promises(corpus)
+    # each table split by report once (not filtered again for every report)
+    shown = shares[shares["n_directives_with_theme"] > 0]
+    shares_of = dict(tuple(shown.groupby("doc_id", sort=False)))
+    key_of = dict(tuple(key.groupby("doc_id", sort=False)))
+    promises_of = dict(tuple(promises.groupby("doc_id", sort=False)))
+    labels = corpus.labels
     rows = []
     for doc_id in corpus.doc_ids:
         d = docs.loc[doc_id]
         date = f"{d.get('meeting_date', '')} ({d.get('date_basis', '')})"
         st = stages.get(doc_id) or "—"
         speaker = f"{d.get('main_speaker', '') or '—'} ({d.get('main_speaker_title', '') or 'title not stated'})"
-        sh = shares[(shares["doc_id"] == doc_id) & (shares["n_directives_with_theme"] > 0)]
+        sh = shares_of.get(doc_id, shown.iloc[:0])
         sh = sh.sort_values(["share", "theme"], ascending=[False, True], kind="mergesort").head(n_themes)
         top_themes = "; ".join(f"{theme_names.get(t, t)} {k}/{n}" for t, k, n in
                                zip(sh["theme"], sh["n_directives_with_theme"], sh["n_directives"])) or "—"
         rh = "; ".join(f"{name} {rhet.at[doc_id, col]:g}" for col, name in rhet_lines)
-        kt = key[key["doc_id"] == doc_id]
+        kt = key_of.get(doc_id, key.iloc[:0])
         terms = "; ".join(f"{t} ({c} vs {r} in the rest)" for t, c, r in zip(kt["term"], kt["count"], kt["count_rest"]))
-        pr = promises[promises["doc_id"] == doc_id]
+        pr = promises_of.get(doc_id, promises.iloc[:0])
         dated = "; ".join(f"{w} → {b}" for w, b in zip(pr["what"], pr["by_when"])) or "none found"
-        rows.append(dict(zip(PROFILE_FIELDS, [corpus.labels[doc_id], date, d.get("admin_level", ""), st, speaker,
+        rows.append(dict(zip(PROFILE_FIELDS, [labels[doc_id], date, d.get("admin_level", ""), st, speaker,
                                               top_themes, rh, terms or "—", dated])))
     return pd.DataFrame(rows, columns=PROFILE_FIELDS, index=pd.Index(corpus.doc_ids, name="doc_id"))
 
