@@ -103,3 +103,33 @@ def test_regeneration_keeps_hand_glosses_and_rereads_lexicon_ones(tmp_path):
     assert table.loc["一盘棋", ["pinyin", "gloss", "source"]].tolist() == ["yīpánqí", "one chessboard", "hand"]
     assert table.loc["不留死角", ["pinyin", "gloss", "source"]].tolist() == ["bùliú sǐjiǎo", "", "missing"]
     assert "真抓实干" in table.index
+
+
+@pytest.mark.parametrize("term", ["创文巩卫", "文明委", "六城联创"])
+def test_campaign_terms_are_glossed_at_first_use_with_the_glossary_gloss(term):
+    """The notebook (01→05) where the term first appears glosses it in its prose, before or at its
+    first appearance, with the English of data/lexicon/glossary.csv; prose elsewhere that glosses it
+    uses the same words."""
+    import json
+    import re
+
+    from analysis.loading.config import NOTEBOOKS_DIR
+
+    head = glossary.gloss(term).split(" (")[0]  # 'create civilisation, consolidate health'
+    assert head
+    first_seen, other_glosses = None, []
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                other_glosses += [(path.name, i, m.group(0)) for m in re.finditer(term + r" \(\*([^*]+)\*", text)
+                                  if m.group(1) != head]
+            if first_seen is None and term in json.dumps(cell, ensure_ascii=False):
+                first_seen = (path.name, i)
+                assert any(f"{term} (*{head}*" in "".join(c["source"]) for c in cells[: i + 1]
+                           if c["cell_type"] == "markdown"), f"{term} first appears in {path.name} cell {i} unglossed"
+    assert first_seen is not None
+    if other_glosses and all(name.startswith("04_") for name, _, _ in other_glosses):
+        pytest.xfail(f"notebook 04's prose (timeline branch) still glosses {term} differently: {other_glosses}")
+    assert not other_glosses

@@ -83,7 +83,8 @@ def pair_agreement(first: Mapping[str, Sequence[str]], second: Mapping[str, Sequ
                                        np.concatenate(stack_b) if stack_b else np.array([], int))}
     pooled.update(n_units=len(units), mean_kappa=float(np.nanmean(out["kappa"])) if out["kappa"].notna().any() else np.nan,
                   mean_alpha=float(np.nanmean(out["alpha"])) if out["alpha"].notna().any() else np.nan)
-    return pd.concat([out, pd.DataFrame([pooled])], ignore_index=True)
+    out = pd.concat([out, pd.DataFrame([pooled])], ignore_index=True)
+    return out.astype({"n_units": "Int64"})  # a count, empty on the label rows
 
 
 def agreement_table(codings: Mapping[str, Mapping[str, Sequence[str]]], pairs: Sequence[tuple[str, str]],

@@ -740,7 +740,8 @@ def sensitivity(corpus: Corpus) -> pd.DataFrame:
 def sensitivity_table(corpus: Corpus) -> pd.DataFrame:
     """:func:`sensitivity` as a reading table: one row per measure and definition, one column per
     report (``rank (rate)``), and ``moves``: the reports whose rank differs between the measure's
-    definitions (``none`` when the order holds)."""
+    definitions (``none`` when the order holds, ``every report`` when no rank holds), given once per
+    measure on its first row."""
     long = sensitivity(corpus)
     labels = corpus.labels
     long["cell"] = [f"{r} ({v:g})" for r, v in zip(long["rank"], long["rate_per_1k"])]
@@ -750,9 +751,12 @@ def sensitivity_table(corpus: Corpus) -> pd.DataFrame:
     moves = {}
     for measure, grp in ranks.groupby(level="measure", sort=False):
         moved = [labels.get(d, d) for d in corpus.doc_ids if grp[d].nunique() > 1]
-        moves[measure] = ", ".join(moved) if moved else "none"
+        moves[measure] = ("every report" if len(moved) == len(corpus.doc_ids) > 1
+                          else ", ".join(moved) if moved else "none")
     wide.columns = [labels.get(d, d) for d in wide.columns]
-    wide["moves"] = [moves[m] for m in wide.index.get_level_values("measure")]
+    measures = wide.index.get_level_values("measure")
+    # said once per measure, on its first definition's row (not repeated on the alternative's)
+    wide["moves"] = [moves[m] if i == 0 or measures[i - 1] != m else "" for i, m in enumerate(measures)]
     wide.columns.name = None
     return wide
 

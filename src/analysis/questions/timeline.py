@@ -417,8 +417,10 @@ def orientation(corpus: Corpus, level: float | None = None) -> pd.DataFrame:
 def orientation_table(orient: pd.DataFrame) -> pd.DataFrame:
     """:func:`orientation` for reading: one row per report, count, denominator, share and interval
     for each orientation side by side."""
-    return orient.pivot_table(index="label", columns="orientation", sort=False,
-                              values=["n_sentences", "n_total", "share", "ci_low", "ci_high"]).round(3)
+    table = orient.pivot_table(index="label", columns="orientation", sort=False,
+                               values=["n_sentences", "n_total", "share", "ci_low", "ci_high"]).round(3)
+    counts = [c for c in table.columns if c[0] in ("n_sentences", "n_total")]
+    return table.astype({c: int for c in counts})  # pivot_table averages: counts back to integers
 
 
 def expression_counts(ex: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:

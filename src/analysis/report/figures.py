@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from datetime import date
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.colors import to_rgba
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.lines import Line2D
-from scipy.cluster import hierarchy
+from matplotlib.patches import Patch
 
 from analysis.loading.corpus import Corpus
 from analysis.measures.directives import grades as directive_grades
 from analysis.measures.keyness import keyness
-from analysis.questions.compare import cluster, formula_matrix, similarity, top_key_terms
+from analysis.questions.compare import formula_matrix, similarity, top_key_terms
 from analysis.questions.overview import size_table
 from analysis.questions.rhetoric import WORDCLOUDS_FILE, directive_strength_shares
 from analysis.questions.themes import load_codebook, positions_table, theme_ids, theme_labels
@@ -75,10 +77,13 @@ def plot_directive_strength(corpus: Corpus, strength: pd.DataFrame | None = None
 
 
 def wordcloud_figure(corpus: Corpus, weights: pd.DataFrame):
-    """The grid of per-report clouds for :func:`wordcloud_weights` (seed and size from wordclouds.yaml)."""
+    """The grid of per-report clouds for :func:`wordcloud_weights` (seed and size from wordclouds.yaml);
+    only single tokens of the corpus are drawn."""
     lex = corpus.lexicon.yaml(WORDCLOUDS_FILE)
     by_doc = {d: dict(zip(g["term"], g["g2"])) for d, g in weights.groupby("doc_id", sort=False)}
+    tokens = set(corpus.tokens["token"])
     return wordcloud_grid(by_doc, corpus.labels, seed=lex["random_state"], max_words=lex["max_words"],
+                          single_tokens=tokens,
                           title="What is distinctive in each report: words sized by keyness (G²) against the others")
 
 
@@ -290,44 +295,59 @@ def plot_orientation(corpus: Corpus, table: pd.DataFrame | None = None):
     return fig
 
 
-def _short_label(term: str, max_chars: int) -> str:
-    """Glossary label of a term if it fits in ``max_chars``, else the term with pinyin, else the term."""
-    for full in (True, False):
-        text = glossary_label(term, gloss=full)
-        if len(text) <= max_chars:
-            return text
-    return term
+def _glossed_label(term: str, width: int = 46) -> str:
+    """The full glossary label of a term, never truncated: ``term (pinyin, gloss)`` on one line if
+    it fits in ``width`` characters, else ``term (pinyin)`` over the gloss (wrapped at ``width``)."""
+    full = glossary_label(term, gloss=True)
+    if len(full) <= width:
+        return full
+    head = glossary_label(term, gloss=False)
+    gloss = full[len(head) - 1 + 2:-1] if full != head else ""
+    lines = [head] + (textwrap.wrap(gloss, width) if gloss else [])
+    return "\n".join(lines)
 
 
-def plot_keyness(corpus: Corpus, label_chars: int = 44):
-    """One panel per report: log ratio of its top key terms (bars), with counts."""
+def plot_keyness(corpus: Corpus, width: int = 46):
+    """One panel per report: log ratio of its top key terms (bar length), shaded by G² on one
+    scale for all panels (the strength of the evidence), hatched where the expected count is
+    below 5 (G² unreliable); labels give the counts and G²."""
     top = top_key_terms(keyness(corpus), corpus.lexicon)
-    colors = colors_for(corpus.doc_ids)
-    has_top = set(top["doc_id"])
-    docs = [d for d in corpus.doc_ids if d in has_top]
+    docs = [d for d in corpus.doc_ids if d in set(top["doc_id"])]
     ncols = 2 if len(docs) > 1 else 1
     nrows = max(1, math.ceil(len(docs) / ncols))
     n_top = max(1, int(top.groupby("doc_id").size().max())) if len(top) else 1
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13, nrows * (0.32 * n_top + 1.1) + 0.6), squeeze=False)
-    xmax = float(top["log_ratio"].max()) * 1.35 if len(top) else 1.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, nrows * (0.42 * n_top + 1.1) + 1.2), squeeze=False)
+    xmax = float(top["log_ratio"].max()) * 1.45 if len(top) else 1.0
+    g2max = float(top["g2"].max()) if len(top) else 1.0
+    norm = Normalize(vmin=0, vmax=g2max)
+    cmap = plt.get_cmap("YlGnBu")
+    shade = lambda g: cmap(0.15 + 0.85 * norm(g))  # noqa: E731  (the palest shade stays visible)
     by_doc = dict(tuple(top.groupby("doc_id", sort=False)))   # split once, not filtered per panel
     for ax, doc_id in zip(axes.ravel(), docs):
         sub = by_doc[doc_id]
         y = np.arange(len(sub))
-        ax.barh(y, sub["log_ratio"], color=[to_rgba(colors[doc_id], 0.4 if f else 0.95) for f in sub["low_expected"]])
-        ax.set_yticks(y, [_short_label(t, label_chars) for t in sub["term"]], fontsize=8)
+        ax.barh(y, sub["log_ratio"], color=[shade(g) for g in sub["g2"]],
+                hatch=["////" if f else "" for f in sub["low_expected"]], edgecolor="#555555", linewidth=0.5)
+        ax.set_yticks(y, [_glossed_label(t, width) for t in sub["term"]], fontsize=7.5)
         ax.set_ylim(len(sub) - 0.5, -0.5)
-        for i, (lr, n, nr) in enumerate(zip(sub["log_ratio"], sub["count"], sub["count_rest"])):
-            ax.text(lr, i, f" {n} vs {nr}", va="center", fontsize=7)
+        for i, (lr, n, nr, g) in enumerate(zip(sub["log_ratio"], sub["count"], sub["count_rest"], sub["g2"])):
+            ax.text(lr, i, f" {int(n)} vs {int(nr)}, G² {g:.0f}", va="center", fontsize=7)
         ax.set_xlim(0, xmax)
         ax.set_title(corpus.labels[doc_id], fontsize=10)
         ax.set_xlabel("log ratio (log2 of relative frequency vs the rest)")
         ax.grid(axis="y", visible=False)
     for ax in axes.ravel()[len(docs):]:
         ax.set_visible(False)
-    fig.suptitle("Distinctive vocabulary: each report's top key terms by G² (bar = log ratio; "
-                 "labels: count in report vs in the rest; pale = expected < 5)", x=0.01, ha="left", fontsize=11)
-    fig.tight_layout()
+    fig.suptitle("Distinctive vocabulary: each report's top key terms by G²\n(bar length = log ratio; shade = G², "
+                 "one scale for all reports; hatched = expected count < 5; labels: count in report vs in the rest)",
+                 x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    cax = fig.add_axes((0.30, 0.012, 0.30, 0.012))
+    fig.colorbar(ScalarMappable(norm=norm, cmap=ListedColormap([shade(g) for g in np.linspace(0, g2max, 256)])),
+                 cax=cax, orientation="horizontal", label="G² (log-likelihood against the other reports)")
+    fig.legend(handles=[Patch(facecolor="white", edgecolor="#555555", hatch="////",
+                              label="expected count < 5: G² unreliable")],
+               loc="lower left", bbox_to_anchor=(0.64, 0.0), frameon=False, fontsize=8)
     data = top.assign(report=top["doc_id"].map(corpus.labels))[
         ["doc_id", "report", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "g2", "log_ratio",
          "expected", "low_expected"]].round(4)
@@ -336,59 +356,74 @@ def plot_keyness(corpus: Corpus, label_chars: int = 44):
 
 
 def plot_similarity(corpus: Corpus):
-    """Heatmaps of both similarity views (top) and their dendrograms (bottom)."""
+    """Heatmaps of both similarity views side by side, on one colour scale (0 to the largest
+    off-diagonal cosine of either view) with one colour bar, so equal shades mean equal cosines.
+    No dendrogram: with a handful of reports every pair is already readable in the cells."""
     views = {"tokens": "TF-IDF cosine on word tokens", "chars": "TF-IDF cosine on character 2–3-grams"}
     sims = {v: similarity(corpus, v) for v in views}
     n = len(corpus.doc_ids)
-    fig, axes = plt.subplots(2, 2, figsize=(12, 0.9 * n + 7), gridspec_kw={"height_ratios": [1.3, 1]})
-    for col, (view, title) in enumerate(views.items()):
-        sim = sims[view]
-        ax = axes[0, col]
-        off = sim.to_numpy().copy()
+    offs = {}
+    for view, sim in sims.items():
+        off = sim.to_numpy().astype(float).copy()
         np.fill_diagonal(off, np.nan)
-        im = ax.imshow(off, cmap="Blues", vmin=0, vmax=np.nanmax(off) if n > 1 else 1)
+        offs[view] = off
+    vmax = max((float(np.nanmax(o)) for o in offs.values() if np.isfinite(o).any()), default=1.0)
+    fig, axes = plt.subplots(1, 2, figsize=(12.5, 0.75 * n + 3.2), squeeze=False)
+    im = None
+    for col, (view, title) in enumerate(views.items()):
+        sim, off, ax = sims[view], offs[view], axes[0, col]
+        im = ax.imshow(off, cmap="Blues", vmin=0, vmax=vmax)
         ax.set_xticks(range(n), sim.columns, rotation=35, ha="right", fontsize=8)
-        ax.set_yticks(range(n), sim.index, fontsize=8)
+        ax.set_yticks(range(n), sim.index if col == 0 else [""] * n, fontsize=8)
         for i in range(n):
             for j in range(n):
                 if i != j:
                     ax.text(j, i, f"{sim.iat[i, j]:.2f}", ha="center", va="center", fontsize=8,
-                            color="white" if off[i, j] > 0.7 * np.nanmax(off) else "black")
+                            color="white" if off[i, j] > 0.6 * vmax else "black")
         ax.grid(False)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("report")
-        ax.set_ylabel("report")
-        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine similarity")
-        dax = axes[1, col]
-        if n > 2:
-            hierarchy.dendrogram(cluster(sim, corpus.lexicon), labels=list(sim.index), orientation="right", ax=dax,
-                                 color_threshold=0, above_threshold_color="#444444", leaf_font_size=8)
-        dax.set_xlabel("1 − cosine (average linkage)")
-        dax.set_title(f"Clustering ({view})", fontsize=10)
-        dax.grid(axis="y", visible=False)
-    fig.suptitle("How similar the reports are: two views of the vocabulary", x=0.01, ha="left")
-    fig.tight_layout()
+    fig.suptitle("How similar the reports are: two views of the vocabulary, one colour scale", x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0, 0.92, 1))
+    cax = fig.add_axes((0.935, 0.3, 0.012, 0.55))
+    fig.colorbar(im, cax=cax, label="cosine similarity (diagonal left blank)")
     data = pd.concat({v: s for v, s in sims.items()}, names=["view", "report"])
     with_data(fig, data)
     return fig
 
 
-def plot_formula_matrix(corpus: Corpus, formulas: pd.DataFrame, label_chars: int = 48):
-    """Which reports share which formula: a dot matrix of the top formulas."""
+#: Occurrence counts shown in the size legend of :func:`plot_formula_matrix` (the last means "or more").
+FORMULA_SIZE_STEPS = (1, 2, 4, 6)
+
+
+def _formula_dot_size(count) -> np.ndarray:
+    """Marker area for a formula's number of occurrences in a report (capped at the last size step)."""
+    return 40 + 25 * np.minimum(np.asarray(count, dtype=float), FORMULA_SIZE_STEPS[-1])
+
+
+def plot_formula_matrix(corpus: Corpus, formulas: pd.DataFrame, width: int = 58):
+    """Which reports share which formula: a dot matrix of the top formulas, every formula with its
+    pinyin and gloss, dot area by occurrences (with a size legend)."""
     mat = formula_matrix(corpus, formulas)
     colors = colors_for(corpus.doc_ids)
-    fig, ax = plt.subplots(figsize=(4 + 1.3 * mat.shape[1], 0.33 * len(mat) + 2))
+    labels = [_glossed_label(t, width) for t in mat.index]
+    n_lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(6 + 1.3 * mat.shape[1], 0.2 * n_lines + 0.12 * len(mat) + 2.4))
     for j, d in enumerate(corpus.doc_ids):
         col = mat[corpus.labels[d]].to_numpy()
         ys = np.nonzero(col)[0]
-        ax.scatter(np.full(len(ys), j), ys, s=40 + 25 * np.minimum(col[ys], 6), color=colors[d], zorder=3)
+        ax.scatter(np.full(len(ys), j), ys, s=_formula_dot_size(col[ys]), color=colors[d], zorder=3)
     ax.set_xticks(range(mat.shape[1]), mat.columns, rotation=30, ha="right", fontsize=9)
-    ax.set_yticks(range(len(mat)), [_short_label(t, label_chars) for t in mat.index], fontsize=8)
+    ax.set_yticks(range(len(mat)), labels, fontsize=7.5)
     ax.set_ylim(len(mat) - 0.5, -0.5)
     ax.set_xlim(-0.6, mat.shape[1] - 0.4)
     ax.set_xlabel("report")
     ax.set_ylabel("shared formula (ranked)")
-    ax.set_title("Shared formulas found in the text: which reports use which (dot size = occurrences)")
+    steps = FORMULA_SIZE_STEPS
+    handles = [ax.scatter([], [], s=float(_formula_dot_size(k)), color="#888888",
+                          label=f"{k}{' or more' if k == steps[-1] else ''}") for k in steps]
+    ax.legend(handles=handles, title="occurrences in the report", loc="lower left", bbox_to_anchor=(0, 1.0),
+              ncols=len(steps), frameon=False, fontsize=8, title_fontsize=8, borderaxespad=0.2)
+    ax.set_title("Shared formulas found in the text: which reports use which", pad=42)
     fig.tight_layout()
     with_data(fig, mat)
     return fig

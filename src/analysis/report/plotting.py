@@ -180,13 +180,43 @@ def interval_panels(table, labels: dict[str, str], panels: dict[str, str], ncols
     return fig
 
 
+#: Word-cloud ink: dark colours, each with a contrast ratio of at least 4.5:1 on white (WCAG AA).
+WORDCLOUD_COLORS = ("#08306B", "#7F2704", "#00441B", "#3F007D", "#67000D", "#252525")
+#: Pixels kept free around every word of a cloud, so two neighbours never read as one word.
+WORDCLOUD_MARGIN = 10
+
+
+def _relative_luminance(color: str) -> float:
+    """WCAG relative luminance of a ``#RRGGBB`` colour."""
+    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_on_white(color: str) -> float:
+    """WCAG contrast ratio of ``color`` against a white background (1 to 21)."""
+    return 1.05 / (_relative_luminance(color) + 0.05)
+
+
+def wordcloud_color(word: str, **_) -> str:
+    """The colour of ``word`` in a cloud: one of :data:`WORDCLOUD_COLORS`, fixed by the word itself
+    (CRC-32 of its UTF-8 bytes), so the same word has the same colour in every cloud and run."""
+    import zlib
+
+    return WORDCLOUD_COLORS[zlib.crc32(word.encode("utf-8")) % len(WORDCLOUD_COLORS)]
+
+
 def wordcloud_grid(weights: dict[str, dict[str, float]], labels: dict[str, str], ncols: int = 3,
-                   seed: int = 0, title: str | None = None, max_words: int = 40):
+                   seed: int = 0, title: str | None = None, max_words: int = 40,
+                   single_tokens: set[str] | None = None):
     """One word cloud per report from ``doc_id -> {term: weight}``, in the project's CJK font.
 
     A new :class:`wordcloud.WordCloud` is made for every report with ``random_state=seed``, so each
     cloud depends only on its own weights (adding a report does not move the others). Reports with
-    no positive weight get an empty panel that says so.
+    no positive weight get an empty panel that says so. Words are drawn in dark colours with enough
+    contrast on white (:func:`wordcloud_color`), with a margin of :data:`WORDCLOUD_MARGIN` pixels so
+    that two adjacent words are not read as one; ``collocations=False`` and, if ``single_tokens``
+    is given, only terms in it are drawn (a cloud never joins two tokens into a phrase).
     """
     import math
 
@@ -197,7 +227,8 @@ def wordcloud_grid(weights: dict[str, dict[str, float]], labels: dict[str, str],
     nrows = math.ceil(len(doc_ids) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows), squeeze=False)
     for ax, d in zip(axes.flat, doc_ids):
-        w = {t: float(v) for t, v in sorted(weights.get(d, {}).items()) if v > 0}
+        w = {t: float(v) for t, v in sorted(weights.get(d, {}).items())
+             if v > 0 and (single_tokens is None or t in single_tokens)}
         ax.set_axis_off()
         ax.set_title(labels[d], fontsize=11)
         if not w:
@@ -205,6 +236,7 @@ def wordcloud_grid(weights: dict[str, dict[str, float]], labels: dict[str, str],
             continue
         cloud = WordCloud(font_path=str(font), width=600, height=400, background_color="white",
                           random_state=seed, max_words=max_words, prefer_horizontal=1.0,
+                          margin=WORDCLOUD_MARGIN, color_func=wordcloud_color,
                           collocations=False).generate_from_frequencies(w)
         ax.imshow(cloud.to_array(), interpolation="nearest")
     for ax in axes.flat[len(doc_ids):]:
