@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from analysis import load_corpus
-from analysis.loading.config import LEXICON_DIR
+from analysis.loading.config import LEXICON_DIR, PROJ_ROOT
 from analysis.questions import themes
 
 
@@ -243,6 +243,93 @@ def test_examples_per_report_and_theme_come_from_that_cell(classified):
     assert all(t in labels[d] for d, t in zip(ex["directive_id"], ex["theme"]))
 
 
+def _classify_texts(texts: list[str]) -> pd.DataFrame:
+    return themes.classify(pd.DataFrame({"text": texts})).set_index("text")
+
+
+DEV = PROJ_ROOT.parent / "shared" / "corpus_dev"
+
+
+def _dev_text(name: str) -> str:
+    path = DEV / "raw" / f"{name}.txt"
+    if not path.exists():
+        pytest.skip(f"../shared/corpus_dev not found: {DEV} (the development corpus is not in the repository)")
+    return path.read_text(encoding="utf-8")
+
+
+def test_order_in_the_abstract_is_not_urban_order(classified):
+    """CODING_RULES.md: 秩序 in the abstract (法治手段管出秩序) is not urban order; the order of streets is."""
+    row = one_unit(classified, "pingxiang_city_2022", "用法治思维、法治手段管出秩序")
+    assert "urban_order" not in row["themes"] and {"rule_of_law", "institutionalisation"} <= set(row["themes"])
+    assert "urban_order" in one_unit(classified, "panjin_2023", "交通秩序、市场管理等问题整治")["themes"]
+    assert "urban_order" in one_unit(classified, "xinyang_2015", "公共秩序提升")["themes"]
+    quote = "加强城市秩序管理"  # d21_pingchang
+    assert quote in _dev_text("d21_pingchang")
+    assert "urban_order" in _classify_texts([quote]).loc[quote, "themes"]
+
+
+def test_urban_construction_and_management_as_a_whole_is_not_infrastructure(classified):
+    row = one_unit(classified, "xinyang_2015", "推动城市建设管理发展水平再上新台阶")
+    assert "infrastructure" not in row["themes"]
+    row = one_unit(classified, "xinyang_2015", "要着力构建现代城市建设管理常态化机制体制")
+    assert "infrastructure" not in row["themes"] and "institutionalisation" in row["themes"]
+
+
+def test_a_sense_of_responsibility_is_awareness_not_accountability(classified):
+    """CODING_RULES.md: 责任感使命感 in an exhortation is awareness_resolve, not the assignment of responsibility."""
+    for doc, fragment in [("panjin_2023", "进一步增强使命感责任感紧迫感"), ("xinyang_2015", "一要增强责任感使命感")]:
+        row = one_unit(classified, doc, fragment)
+        assert "awareness_resolve" in row["themes"] and "accountability" not in row["themes"], fragment
+    assert "accountability" in one_unit(classified, "panjin_2023", "要压实责任")["themes"]
+    for name, quote in [("d14_chaohu-zhonghan", "切实增强责任感和紧迫感"), ("d16_zaozhuang", "增强责任感、使命感和紧迫感")]:
+        assert quote in _dev_text(name)
+        row = _classify_texts([quote]).loc[quote]
+        assert "awareness_resolve" in row["themes"] and "accountability" not in row["themes"], quote
+
+
+def test_a_list_item_broken_into_sentences_is_one_task(corpus, directives):
+    """Xinyang's 四要营造浓厚氛围。要加强宣传。…要搞好发动。… is one task: publicity counts once for it."""
+    items = themes.directive_items(directives, corpus)
+    head = one_unit(items, "xinyang_2015", "四要营造浓厚氛围")
+    for fragment in ["要加强宣传", "开展丰富多彩的宣传活动", "要搞好发动", "通过层层动员"]:
+        row = one_unit(items, "xinyang_2015", fragment)
+        assert row["task_id"] == head["task_id"] and row["item_id"] != "", fragment
+    assert one_unit(items, "xinyang_2015", "要加强宣传")["item_id"] != head["item_id"]  # its own sub-item
+    # outside the outline a directive is its own task (Panjin's report has no outline item)
+    panjin = items[items["doc_id"] == "panjin_2023"]
+    assert (panjin["task_id"] == panjin["directive_id"]).all()
+    classified = themes.classify(items)
+    shares = themes.shares_table(classified, list(corpus.doc_ids))
+    tasks = themes.task_shares(classified, list(corpus.doc_ids))
+    both = themes.shares_by_unit(shares, tasks, "publicity_mobilisation", ["xinyang_2015", "pingxiang_city_2022"])
+    got = {(r.doc_id, r.unit): (r.k, r.n) for r in both.itertuples()}
+    assert got == {("xinyang_2015", "directive"): (9, 46), ("pingxiang_city_2022", "directive"): (4, 21),
+                   ("xinyang_2015", "task"): (5, 23), ("pingxiang_city_2022", "task"): (3, 10)}
+
+
+def test_an_item_over_two_sentences_is_one_task_in_a_dev_report():
+    """d14: 会议强调，一要加强领导，高度重视。充分认识到…，切实增强责任感和紧迫感。 is one 一要 item, one task."""
+    _dev_text("d14_chaohu-zhonghan")
+    dev = load_corpus(DEV)
+    items = themes.directive_items(themes.directives(dev), dev)
+    first = one_unit(items, "d14_chaohu-zhonghan", "一要加强领导，高度重视")
+    second = one_unit(items, "d14_chaohu-zhonghan", "切实增强责任感和紧迫感")
+    assert first["sent_id"] != second["sent_id"] and first["task_id"] == second["task_id"] != ""
+
+
+def test_examples_prefer_confirmed_directives_and_never_contradicted_ones():
+    df = pd.DataFrame({"directive_id": ["a:1:0", "a:2:0", "a:3:0"], "doc_id": ["a"] * 3,
+                       "text": ["加强宣传", "营造浓厚氛围", "用好媒体宣传"], "strength": [2, 3, 2], "start": [0, 5, 9]})
+    classified = themes.classify(df)
+    reference = pd.DataFrame({"directive_id": ["a:2:0", "a:3:0"], "themes": [(), ("publicity_mobilisation",)]})
+    ex = themes.theme_examples(classified, per_cell=3, reference=reference)
+    pub = ex[ex["theme"] == "publicity_mobilisation"]
+    # a:3:0 confirmed first, a:1:0 not coded next, a:2:0 (coded without the theme) never shown
+    assert dict(zip(pub["directive_id"], pub["hand_coded"])) == {"a:3:0": "confirmed", "a:1:0": "not coded"}
+    top = themes.theme_examples(classified, per_cell=1, reference=reference)
+    assert top.loc[top["theme"] == "publicity_mobilisation", "directive_id"].tolist() == ["a:3:0"]
+
+
 # --------------------------------------------------------------------------------------------
 # validation sample
 
@@ -327,7 +414,7 @@ def test_evaluation_summary_and_untagged(corpus):
 
     classified = themes.classify(themes.directives(corpus))
     text = themes.evaluation_summary(classified, themes.load_annotations())
-    assert text.startswith("held-out: precision 54/61 = 0.89") and "recall 54/58 = 0.93" in text
+    assert text.startswith("held-out: precision 54/60 = 0.90") and "recall 54/58 = 0.93" in text
     un = themes.untagged(classified, corpus.labels)
     assert len(un) == int((classified["n_themes"] == 0).sum()) and set(un["report"]) <= set(corpus.labels.values())
 

@@ -359,6 +359,74 @@ def theme_shares(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
     return shares_table(classify(directives(corpus, codebook), codebook), list(corpus.doc_ids), codebook)
 
 
+# --------------------------------------------------------------------------------------------
+# the task unit: a theme counted once per outline item
+
+
+def directive_items(directives_df: pd.DataFrame, corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
+    """The directives with their outline item and their task.
+
+    Adds ``item_id``: the deepest item of :func:`analysis.measures.outline.outline` whose sentences hold the
+    directive's sentence (``''`` outside the outline); and ``task_id``: that item, or, when the item is of a
+    style the codebook's ``task_unit.merge_styles`` lists (the short 要X。 sub-headings that break one
+    numbered item into sentences: Xinyang's 四要营造浓厚氛围。要加强宣传。…), the nearest ancestor of
+    another style. A directive outside the outline is its own task (its ``directive_id``).
+    """
+    from analysis.measures.outline import outline
+
+    codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
+    merge = set(codebook["task_unit"]["merge_styles"])
+    items = outline(corpus)
+    by_id = items.set_index("item_id")
+    item_of, task_of = [], []
+    for r in directives_df.itertuples():
+        inside = items[(items["doc_id"] == r.doc_id) & (items["first_sent"] <= r.sent_id) & (items["last_sent"] >= r.sent_id)]
+        item = inside.sort_values("level", kind="stable")["item_id"].iloc[-1] if len(inside) else ""
+        task = item
+        while task and by_id.at[task, "style"] in merge and by_id.at[task, "parent_id"]:
+            task = by_id.at[task, "parent_id"]
+        item_of.append(item)
+        task_of.append(task or r.directive_id)
+    return directives_df.assign(item_id=item_of, task_id=task_of)
+
+
+def task_shares(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
+    """Share of *tasks* per theme per report: a task (``task_id`` of :func:`directive_items`) has a theme when
+    any of its directives has it, so a theme counts once per outline item however many sentences repeat it.
+    Columns ``doc_id, theme, n_tasks_with_theme, n_tasks, share, ci_low, ci_high`` (95% Wilson)."""
+    codebook = codebook or load_codebook()
+    rows = []
+    for doc_id in doc_ids:
+        sub = classified[classified["doc_id"] == doc_id]
+        tasks = sub.groupby("task_id", sort=False)["themes"].agg(lambda ts: set().union(*map(set, ts)))
+        for tid in theme_ids(codebook):
+            rows.append({"doc_id": doc_id, "theme": tid, "n_tasks_with_theme": int(sum(tid in t for t in tasks)),
+                         "n_tasks": len(tasks)})
+    out = pd.DataFrame(rows, columns=["doc_id", "theme", "n_tasks_with_theme", "n_tasks"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = out["n_tasks_with_theme"] / out["n_tasks"].replace(0, np.nan)
+    out["ci_low"], out["ci_high"] = wilson_interval(out["n_tasks_with_theme"], out["n_tasks"])
+    return out
+
+
+def tasks_wide(tasks: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None) -> pd.DataFrame:
+    """Report × theme table of ``share (k/n)`` of tasks (:func:`task_shares`), as :func:`shares_wide` for directives."""
+    return shares_wide(tasks.rename(columns={"n_tasks_with_theme": "n_directives_with_theme", "n_tasks": "n_directives"}),
+                       labels, codebook)
+
+
+def shares_by_unit(shares: pd.DataFrame, tasks: pd.DataFrame, theme: str, doc_ids: list[str]) -> pd.DataFrame:
+    """One theme's share in the given reports at both units: ``doc_id, unit`` (``directive`` / ``task``),
+    ``k, n, share, ci_low, ci_high``."""
+    d = shares[(shares["theme"] == theme) & shares["doc_id"].isin(doc_ids)].rename(
+        columns={"n_directives_with_theme": "k", "n_directives": "n"}).assign(unit="directive")
+    t = tasks[(tasks["theme"] == theme) & tasks["doc_id"].isin(doc_ids)].rename(
+        columns={"n_tasks_with_theme": "k", "n_tasks": "n"}).assign(unit="task")
+    out = pd.concat([d, t], ignore_index=True)[["doc_id", "unit", "k", "n", "share", "ci_low", "ci_high"]]
+    out["_d"] = out["doc_id"].map({x: i for i, x in enumerate(doc_ids)})
+    return out.sort_values(["unit", "_d"], kind="stable").drop(columns="_d").reset_index(drop=True)
+
+
 def shares_wide(shares: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None) -> pd.DataFrame:
     """Report × theme table of ``share (k/n)`` strings, rows labelled by report, columns by theme label."""
     cell = shares.assign(cell=[f"{s:.0%} ({k}/{n})" if n else "–" for s, k, n in
@@ -370,23 +438,33 @@ def shares_wide(shares: pd.DataFrame, labels: dict[str, str], codebook: dict | N
 
 
 def theme_examples(classified: pd.DataFrame, per_cell: int = 1, codebook: dict | None = None,
-                   max_chars: int = 90) -> pd.DataFrame:
-    """Example directives for each report × theme cell: ``doc_id, theme, directive_id, text``.
+                   max_chars: int = 90, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Example directives for each report × theme cell: ``doc_id, theme, directive_id, hand_coded, text``.
 
-    The most specific directives come first (fewest themes), then the strongest, then text order;
-    texts longer than ``max_chars`` are cut with ``…``.
+    With a hand-coded ``reference`` (``directive_id, themes``, as :func:`load_annotations` reads it), a
+    directive the hand coding gives the theme comes first (``hand_coded`` ``confirmed``), then uncoded
+    ones (``not coded``); a directive the hand coding codes *without* the theme is never shown. Within
+    each group the most specific directives come first (fewest themes), then the strongest, then text
+    order; texts longer than ``max_chars`` are cut with ``…``.
     """
     codebook = codebook or load_codebook()
     order = {d: i for i, d in enumerate(dict.fromkeys(classified["doc_id"]))}
+    gold = {} if reference is None else dict(zip(reference["directive_id"], reference["themes"]))
     rows = []
     for tid in theme_ids(codebook):
         has = classified[[tid in t for t in classified["themes"]]]
-        has = has.sort_values(["n_themes", "strength", "start"], ascending=[True, False, True], kind="stable")
+        status = [("confirmed" if tid in gold[d] else "contradicted") if d in gold else "not coded"
+                  for d in has["directive_id"]]
+        has = has.assign(hand_status=status, hand_rank=[{"confirmed": 0, "not coded": 1}.get(h, 2) for h in status])
+        has = has[has["hand_status"] != "contradicted"]
+        has = has.sort_values(["hand_rank", "n_themes", "strength", "start"], ascending=[True, True, False, True],
+                              kind="stable")
         for doc_id, g in has.groupby("doc_id", sort=False):
             for r in g.head(per_cell).itertuples():
                 text = r.text if len(r.text) <= max_chars else r.text[: max_chars - 1] + "…"
-                rows.append({"doc_id": doc_id, "theme": tid, "directive_id": r.directive_id, "text": text})
-    out = pd.DataFrame(rows, columns=["doc_id", "theme", "directive_id", "text"])
+                rows.append({"doc_id": doc_id, "theme": tid, "directive_id": r.directive_id,
+                             "hand_coded": r.hand_status if gold else "", "text": text})
+    out = pd.DataFrame(rows, columns=["doc_id", "theme", "directive_id", "hand_coded", "text"])
     out["_d"] = out["doc_id"].map(order)
     out["_t"] = out["theme"].map({t: i for i, t in enumerate(theme_ids(codebook))})
     return out.sort_values(["_d", "_t", "directive_id"]).drop(columns=["_d", "_t"]).reset_index(drop=True)
