@@ -708,3 +708,35 @@ def synthesis(corpus: Corpus, formulas: pd.DataFrame) -> str:
                         "the whole-territory title in Panjin, the first title in Changsha County and Xinyang), who speaks, "
                         "and which local slogans are repeated.")
     return "\n\n".join(parts)
+
+
+#: The written reading of the keyness figure for the five bundled reports (shown only on them).
+BUNDLED_KEYNESS_READING = (
+    '**Reading (bundled reports).** Distinctiveness is dominated by names: of people (the speakers '
+    '付旭明, 吴国荣, 郭瑞民), of places (信阳, 盘锦) and of the campaigns each meeting pursues. Pingxiang (2022) '
+    'is the only report about the higher title 全国文明典范城市 (*National Model Civilised City*), Changsha '
+    'County abbreviates its double campaign as 创文巩卫 (*create civilisation, consolidate health*: win '
+    'the Civilised City title, keep the Health City title), Panjin says 争创 (*strive to win*) and '
+    'aims at the 全域 (*whole-territory*) version of the title, and Xinyang celebrates its 六城联创 '
+    '(*six-cities joint creation*: six city titles pursued together) and its 创卫 (*creating health*, '
+    'the health-city title it had just won). Beyond names, the distinctive words are local slogans '
+    "(Pingxiang's 宜居宜业、精致精美、人见人爱 and 最美转型城市, *most beautiful transforming city*) and, in the "
+    'Pingxiang suburb report, the obligation marker 务必 (*must by all means*), which no other report '
+    'uses. Every one of these terms occurs three to twenty times: they tell us what each text is '
+    "about, not how frequent a word is in a government's speech."
+)
+
+
+def keyness_reading(corpus: Corpus) -> str:
+    """What the key terms are (computed: how many are names of the domain dictionary, how many have a
+    low expected count), and on the bundled reports the written reading of them."""
+    top = top_key_terms(keyness(corpus), corpus.lexicon)
+    if top.empty:
+        return "No report has a key term used often enough to show."
+    low = int(top["low_expected"].sum())
+    text = (f"**Computed.** {len(top)} key terms shown for {top['doc_id'].nunique()} reports; their counts in "
+            f"their report run from {int(top['count'].min())} to {int(top['count'].max())}, and {low} of them "
+            f"({low / len(top):.0%}) have an expected frequency below five.")
+    if corpus.is_bundled:
+        text += "\n\n" + BUNDLED_KEYNESS_READING
+    return text
