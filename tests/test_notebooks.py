@@ -41,3 +41,19 @@ def test_each_notebook_starts_from_load_corpus_and_names_its_figure(path):
     assert meta["summary"] and (PROJ_ROOT / "figures" / f"{meta['key_figure']}.png").is_file()
     assert nb.metadata["kernelspec"]["name"] == "python3"
     assert any(meta["key_figure"] in c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_no_internal_planning_language_in_the_notebooks():
+    """The notebooks speak to a reader, not to the project's issue tracker."""
+    import json
+    import re
+
+    from analysis.loading.config import NOTEBOOKS_DIR
+
+    pattern = re.compile(r"\bissue \d+|named in issue|when this notebook was planned|the twelve named", re.I)
+    found = []
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            text = "".join(cell["source"]) + json.dumps(cell.get("outputs", []), ensure_ascii=False)
+            found += [f"{path.name} cell {i}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert not found, found
