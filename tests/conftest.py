@@ -87,3 +87,40 @@ def sentence():
     """``sentence(corpus, "quoted words", doc_id=None, regex=False) -> row``: the one sentence that
     quotes the words (see :func:`find_sentence`)."""
     return find_sentence
+
+
+#: The development corpus, read from ../shared (never copied into the repository).
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus_dev"
+
+
+def dev_copy(root: Path, names=None, sources: bool = False) -> Path:
+    """A raw-only corpus folder at ``root`` with the dev reports ``names`` (file names, or a predicate
+    on a file name; all when None) and, with ``sources``, their SOURCES.csv; skips the test when the
+    development corpus is absent."""
+    if not (DEV / "raw").is_dir():
+        pytest.skip(f"development corpus not found at {DEV} (../shared/corpus_dev relative to the repository root)")
+    (root / "raw").mkdir(parents=True, exist_ok=True)
+    for f in sorted((DEV / "raw").glob("*.txt")):
+        if names is None or (names(f.name) if callable(names) else f.name in names):
+            shutil.copyfile(f, root / "raw" / f.name)
+    if sources:
+        shutil.copyfile(DEV / "SOURCES.csv", root / "SOURCES.csv")
+    return root
+
+
+def run_every_notebook(env: dict, folder: Path) -> list:
+    """Execute every numbered notebook with ``env`` into ``folder``; fail on an error output.
+    Returns ``[(executed path, notebook)]``."""
+    import nbformat
+
+    from analysis.report.build import execute_notebook, notebook_paths
+
+    done = []
+    for nb_path in notebook_paths():
+        target = folder / nb_path.name
+        execute_notebook(nb_path, env=env, output=target)
+        nb = nbformat.read(target, as_version=4)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        assert not errors, f"{nb_path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+        done.append((target, nb))
+    return done

@@ -4,8 +4,6 @@ development corpus (``../shared/corpus_dev``, read from there and never copied i
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from analysis import load_corpus
@@ -22,12 +20,9 @@ DEV_FILES = ("d02_zhengzhou.txt", "d14_chaohu-zhonghan.txt", "d15_baicheng.txt",
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory):
     """Six dev reports loaded from a temporary copy of their raw files (no metadata)."""
-    if not (DEV / "raw").is_dir():
-        pytest.skip(f"development corpus not found at {DEV} (../shared/corpus_dev relative to the repository root)")
-    root = tmp_path_factory.mktemp("dev_outline")
-    (root / "raw").mkdir()
-    for name in DEV_FILES:
-        shutil.copyfile(DEV / "raw" / name, root / "raw" / name)
+    from conftest import dev_copy
+
+    root = dev_copy(tmp_path_factory.mktemp("dev_outline"), DEV_FILES)
     return load_corpus(root, use_cache=False)
 
 

@@ -21,12 +21,9 @@ BUNDLED = "000_796734f808b55ccb.txt"
 
 @pytest.fixture(scope="module")
 def raw_only(tmp_path_factory):
-    if not (DEV / "raw").is_dir():
-        pytest.skip(f"development corpus not found at {DEV} (../shared/corpus_dev relative to the repository root)")
-    root = tmp_path_factory.mktemp("raw_only")
-    (root / "raw").mkdir()
-    for name in DEV_FILES:
-        shutil.copyfile(DEV / "raw" / name, root / "raw" / name)
+    from conftest import dev_copy
+
+    root = dev_copy(tmp_path_factory.mktemp("raw_only"), DEV_FILES)
     shutil.copyfile(DATA_DIR / "raw" / BUNDLED, root / "raw" / BUNDLED)
     return load_corpus(root, use_cache=False)
 
@@ -101,10 +98,9 @@ def test_a_raw_only_folder_of_dev_reports_runs_through_every_notebook_and_page(t
     notebook (no error output) and the site (a page per notebook, every report named)."""
     import csv
 
-    import nbformat
+    from conftest import run_every_notebook
 
     from analysis.loading.config import CORPUS_ENV, OUTPUT_ENV
-    from analysis.report.build import execute_notebook, notebook_paths
     from analysis.report.site import export_site
 
     if not (DEV / "raw").is_dir():
@@ -124,17 +120,12 @@ def test_a_raw_only_folder_of_dev_reports_runs_through_every_notebook_and_page(t
     labels = list(corpus.labels.values())
     env = {CORPUS_ENV: str(root), OUTPUT_ENV: str(tmp_path / "out")}
     executed = []
-    for nb_path in notebook_paths():
-        target = tmp_path / nb_path.name
-        execute_notebook(nb_path, env=env, output=target)
-        nb = nbformat.read(target, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-        assert not errors, f"{nb_path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    for target, nb in run_every_notebook(env, tmp_path):
         # readings written about the five bundled reports are not shown as findings about this corpus
         shown = "".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("text", ""))
                         for c in nb.cells if c.cell_type == "code" for o in c.outputs)
         bundled_words = [w for w in ("Reading (bundled reports)", "Pingxiang", "Xinyang", "Panjin", "Changsha") if w in shown]
-        assert not bundled_words, f"{nb_path.name} shows readings of the bundled reports: {bundled_words}"
+        assert not bundled_words, f"{target.name} shows readings of the bundled reports: {bundled_words}"
         executed.append(target)
     index = export_site(executed, out=tmp_path / "out" / "site")
     overview = (index.parent / "01_corpus_overview.html").read_text(encoding="utf-8")

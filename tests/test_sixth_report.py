@@ -9,12 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from analysis import load_corpus
 from analysis.loading.config import CORPUS_ENV, OUTPUT_ENV
-from analysis.report.build import execute_notebook, notebook_paths
 
 SIXTH = Path(__file__).parent / "data" / "sixth_report"
 DOC_ID, LABEL = "synthetic_2024", "测试市 Testville"
@@ -47,18 +45,15 @@ def test_the_sixth_report_loads_and_cleans(six_reports):
 
 @pytest.mark.slow
 def test_every_notebook_figure_and_page_includes_the_sixth_report(six_reports, tmp_path):
+    from conftest import run_every_notebook
+
     out = tmp_path / "out"
     env = {CORPUS_ENV: str(six_reports), OUTPUT_ENV: str(out)}
     executed = []
-    for nb_path in notebook_paths():
-        target = tmp_path / nb_path.name
-        execute_notebook(nb_path, env=env, output=target)
-        nb = nbformat.read(target, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-        assert not errors, f"{nb_path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    for target, nb in run_every_notebook(env, tmp_path):
         shown = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("data", {}).get("text/html", ""))
                         for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-        assert DOC_ID in shown or LABEL in shown, f"{nb_path.name} never shows the sixth report"
+        assert DOC_ID in shown or LABEL in shown, f"{target.name} never shows the sixth report"
         executed.append(target)
     tables = sorted((out / "figures").glob("*.csv"))
     assert tables, "the notebooks wrote no figure data"

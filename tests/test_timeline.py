@@ -8,7 +8,6 @@ jionlp is wrong on these texts a test below documents what it says, so a change 
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 
 import numpy as np
@@ -103,14 +102,9 @@ DEV_FILES = ["d02", "d05", "d10", "d11", "d18", "d19", "d21", "d22", "d24", "d26
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory):
-    if not (DEV / "raw").is_dir():
-        pytest.skip(f"development corpus not found at {DEV} (../shared/corpus_dev relative to the repository root)")
-    root = tmp_path_factory.mktemp("dev_time")
-    (root / "raw").mkdir()
-    for f in sorted((DEV / "raw").glob("*.txt")):
-        if f.name[:3] in DEV_FILES:
-            shutil.copyfile(f, root / "raw" / f.name)
-    shutil.copyfile(DEV / "SOURCES.csv", root / "SOURCES.csv")
+    from conftest import dev_copy
+
+    root = dev_copy(tmp_path_factory.mktemp("dev_time"), lambda name: name[:3] in DEV_FILES, sources=True)
     return load_corpus(root, use_cache=False)
 
 
