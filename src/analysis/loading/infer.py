@@ -29,12 +29,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from analysis.loading.clean import HAN
 from analysis.loading.config import LEXICON_DIR
+from analysis.loading.lexicon import as_lexicon
 
 LEXICON_FILES = ("dates.yaml", "people.yaml", "places.yaml", "campaigns.yaml")
 
@@ -78,20 +76,11 @@ def field(value=None, basis: str = "unknown", evidence: str = "", rule: str = ""
 # lexicon and gazetteer
 
 
-@lru_cache(maxsize=4)
-def _lexicon(lexicon_dir: str, stamp: tuple) -> dict:
-    lex = {}
-    for name in LEXICON_FILES:
-        with open(Path(lexicon_dir) / name, encoding="utf-8") as f:
-            lex[name.split(".")[0]] = yaml.safe_load(f)
-    return lex
-
-
 def load_lexicon(lexicon_dir=LEXICON_DIR) -> dict:
-    """The four inference files of ``lexicon_dir`` (re-read when one of them changes)."""
-    d = Path(lexicon_dir)
-    stamp = tuple((d / n).stat().st_mtime_ns for n in LEXICON_FILES)
-    return _lexicon(str(d), stamp)
+    """The four inference files of ``lexicon_dir`` (through the one lexicon reader: re-read when one
+    of them changes)."""
+    lex = as_lexicon(lexicon_dir)
+    return {name.split(".")[0]: lex.yaml(name) for name in LEXICON_FILES}
 
 
 def _short(name: str) -> str:

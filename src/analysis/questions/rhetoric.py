@@ -231,11 +231,10 @@ def not_set_phrase_test(corpus: Corpus):
     lex = corpus.lexicon.yaml(FORMULAS_FILE)
     tags = set(lex["exclude_tags"])
     named = set()
-    with open(corpus.lexicon.path(DICTIONARY_FILE), encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 3 and parts[2] in tags:
-                named.add(parts[0])
+    for line in corpus.lexicon.lines(DICTIONARY_FILE):
+        parts = line.split()
+        if len(parts) >= 3 and parts[2] in tags:
+            named.add(parts[0])
     spk = corpus.lexicon.yaml(SPEAKERS_FILE)
     people = {name for doc in known_speakers(corpus).values() for name in doc}
     voices = people | {p["pronoun"] for p in spk["pronouns"]} | {v["voice"] for v in spk["collective_voices"]}
@@ -486,8 +485,7 @@ def wordcloud_weights(corpus: Corpus) -> pd.DataFrame:
     """
     lex = corpus.lexicon.yaml(WORDCLOUDS_FILE)
     tags = set(lex["exclude_tags"])
-    with open(corpus.lexicon.path(DICTIONARY_FILE), encoding="utf-8") as f:
-        names = {p[0] for p in (line.split() for line in f) if len(p) >= 3 and p[2] in tags}
+    names = {p[0] for p in (line.split() for line in corpus.lexicon.lines(DICTIONARY_FILE)) if len(p) >= 3 and p[2] in tags}
     drop = names | (set(stopwords(corpus.lexicon.root, bureaucratic=True)) if lex["drop_bureaucratic"] else set())
     k = keyness(corpus)
     han_only = k["term"].str.fullmatch(f"[{HAN}]{{{int(lex['min_chars'])},}}")

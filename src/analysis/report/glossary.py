@@ -27,9 +27,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.loading.config import LEXICON_DIR, NOTEBOOKS_DIR, figures_dir
+from analysis.loading.lexicon import read_yaml
 from analysis.loading.tokenize import get_tokenizer
 from analysis.measures.general import general_tokenizer
 
@@ -154,8 +154,7 @@ def lexicon_glosses(lexicon_dir: Path = LEXICON_DIR) -> dict[str, tuple[str, str
                 walk(value, source)
 
     for path in sorted(lexicon_dir.glob("*.yaml")):
-        with open(path, encoding="utf-8") as f:
-            walk(yaml.safe_load(f), path.name)
+        walk(read_yaml(path), path.name)
     return out
 
 
