@@ -473,3 +473,15 @@ def test_criteria_coverage_counts_directives_per_report(classified):
             for t in mapping.loc[mapping["category"] == row.category, "theme"]:
                 assert n >= sum(t in ts for ts in sub["themes"])
     assert (cov["n_reports"] == (cov[docs] > 0).sum(axis=1)).all()
+
+
+def test_unit_sensitivity_ranks_by_hand():
+    from analysis.questions import themes as th
+
+    book = {"themes": [{"id": "a", "label_en": "A", "label_zh": "甲"}, {"id": "b", "label_en": "B", "label_zh": "乙"}]}
+    # directives: report x 2/4 and y 1/4 on a; tasks: x 1/3, y 2/3 -> a's ranks swap; b equal at both units
+    shares = pd.DataFrame({"doc_id": ["x", "x", "y", "y"], "theme": ["a", "b", "a", "b"], "share": [0.5, 0.25, 0.25, 0.0]})
+    tasks = pd.DataFrame({"doc_id": ["x", "x", "y", "y"], "theme": ["a", "b", "a", "b"], "share": [1 / 3, 1 / 3, 2 / 3, 0.0]})
+    out = th.unit_sensitivity(shares, tasks, {"x": "X", "y": "Y"}, book).set_index("theme")
+    assert out.at["A", "rank by directives"] == "1 2" and out.at["A", "rank by tasks"] == "2 1"
+    assert out.at["A", "moves"] == "X、Y" and out.at["B", "moves"] == "none"

@@ -882,3 +882,26 @@ def criteria_coverage(classified: pd.DataFrame, doc_ids: list[str], codebook: di
         out[doc] = [int(sum(bool(set(t) & by_cat.get(c, set())) for t in sub["themes"])) for c in out["category"]]
     out["n_reports"] = (out[list(doc_ids)] > 0).sum(axis=1) if doc_ids else 0
     return out
+
+
+def unit_sensitivity(shares: pd.DataFrame, tasks: pd.DataFrame, labels: dict[str, str],
+                     codebook: dict | None = None) -> pd.DataFrame:
+    """How each report's rank on each theme moves when the unit changes from the directive (a clause)
+    to the task (an outline item, :func:`task_shares`): one row per theme, the reports' ranks (1 =
+    largest share; ties share the best rank) at both units, and ``moves``: the reports whose rank
+    changes ("none" when the ranking holds)."""
+    codebook = codebook or load_codebook()
+    names = theme_labels(codebook)
+    d = shares.pivot(index="theme", columns="doc_id", values="share")
+    t = tasks.pivot(index="theme", columns="doc_id", values="share")
+    docs = list(dict.fromkeys(shares["doc_id"]))
+    rows = []
+    for theme in theme_ids(codebook):
+        rd = d.loc[theme, docs].rank(ascending=False, method="min")
+        rt = t.loc[theme, docs].rank(ascending=False, method="min")
+        moved = [labels.get(x, x) for x in docs if rd[x] != rt[x] and not (pd.isna(rd[x]) and pd.isna(rt[x]))]
+        rows.append({"theme": names[theme],
+                     "rank by directives": " ".join("–" if pd.isna(rd[x]) else str(int(rd[x])) for x in docs),
+                     "rank by tasks": " ".join("–" if pd.isna(rt[x]) else str(int(rt[x])) for x in docs),
+                     "moves": "、".join(moved) if moved else "none"})
+    return pd.DataFrame(rows)
