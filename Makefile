@@ -17,6 +17,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: all setup data notebooks site test unit fast lint lab bench eval check-report lock clean
 
+# `make all GROUP_BY=province MAX_PANELS=8`: the notebooks' grouping column and panel limit (see data/lexicon/views.yaml)
+ifdef GROUP_BY
+export ANALYSIS_GROUP_BY := $(GROUP_BY)
+endif
+ifdef MAX_PANELS
+export ANALYSIS_MAX_PANELS := $(MAX_PANELS)
+endif
+
 all: setup
 	$(BIN)/python -m analysis build
 

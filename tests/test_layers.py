@@ -62,9 +62,10 @@ def test_notebook_04_computes_temporal_expressions_once(corpus):
     cells = json.loads((PROJ_ROOT / "notebooks" / "04_timelines.ipynb").read_text(encoding="utf-8"))["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     ns = {"display": lambda *a, **k: None, "__fresh__": fresh}
-    assert "corpus = load_corpus()" in code[0]
-    exec(code[0].replace("corpus = load_corpus()", "corpus = __fresh__"), ns)
-    for source in code[1:]:
+    exec(code[0], ns)                                  # the parameters cell
+    assert "corpus = load_corpus(CORPUS)" in code[1]
+    exec(code[1].replace("corpus = load_corpus(CORPUS)", "corpus = __fresh__"), ns)
+    for source in code[2:]:
         exec(source, ns)
     assert ns["corpus"] is fresh
     assert fresh.computed["temporal.all_expressions"] == 1

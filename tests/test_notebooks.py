@@ -35,8 +35,10 @@ def test_stored_outputs_are_clean(path):
 def test_each_notebook_starts_from_load_corpus_and_names_its_figure(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
-    first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert "load_corpus()" in first_code.source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    # the parameters cell (papermill convention) comes first, then the cell that loads the corpus
+    assert "parameters" in code[0].metadata.get("tags", []) and "GROUP_BY = None" in code[0].source
+    assert "load_corpus(CORPUS)" in code[1].source and "choose_view(corpus, GROUP_BY, MAX_PANELS)" in code[1].source
     meta = nb.metadata["analysis"]
     assert meta["summary"] and (PROJ_ROOT / "figures" / f"{meta['key_figure']}.png").is_file()
     assert nb.metadata["kernelspec"]["name"] == "python3"

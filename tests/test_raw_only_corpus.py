@@ -130,3 +130,30 @@ def test_a_raw_only_folder_of_dev_reports_runs_through_every_notebook_and_page(t
     index = export_site(executed, out=tmp_path / "out" / "site")
     overview = (index.parent / "01_corpus_overview.html").read_text(encoding="utf-8")
     assert all(lab in overview for lab in labels), "a report's label is missing from the overview page"
+
+
+@pytest.mark.slow
+def test_notebook_01_groups_reports_by_a_metadata_column(tmp_path):
+    """With ANALYSIS_GROUP_BY set, notebook 01 draws the report sizes as a distribution per group: one
+    row per province, whatever the number of reports, within the figure limits of views.yaml."""
+    import nbformat
+    from conftest import dev_copy
+    from PIL import Image
+
+    from analysis.loading.config import CORPUS_ENV, OUTPUT_ENV
+    from analysis.report.build import execute_notebook, notebook_paths
+
+    root = dev_copy(tmp_path / "corpus", sources=True)
+    out = tmp_path / "out"
+    nb_path = next(p for p in notebook_paths() if p.name.startswith("01_"))
+    execute_notebook(nb_path, env={CORPUS_ENV: str(root), OUTPUT_ENV: str(out), "ANALYSIS_GROUP_BY": "province"},
+                     output=tmp_path / nb_path.name)
+    nb = nbformat.read(tmp_path / nb_path.name, as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "groups by `province`" in printed
+    limits = load_corpus(root).lexicon.yaml("views.yaml")["figure_limits"]
+    png = out / "figures" / "01_corpus_size.png"
+    w, h = Image.open(png).size
+    assert w <= limits["max_pixels"] and h <= limits["max_pixels"] and png.stat().st_size <= limits["max_bytes"]
+    groups = (out / "figures" / "01_corpus_size.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert 2 <= len(groups) <= 12   # one row per province group (at most max_panels)
