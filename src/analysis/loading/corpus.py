@@ -464,7 +464,7 @@ def _frames(root: Path, meta: pd.DataFrame, tables: dict, lexicon: Lexicon) -> C
                      "script_detected": audit["script_detected"], "sha256": d["sha256"][i]})
     documents = pd.DataFrame(rows)
     if "label" not in meta.columns:
-        documents["label"] = _labels(documents)
+        documents["label"] = _labels(documents, lexicon)
     sentences = pd.DataFrame({
         "doc_id": _str_column(np.repeat(doc_ids, tables["n_sent"])),
         "para_id": tables["sent_para"].astype(np.int64),
@@ -544,14 +544,16 @@ def _fill_from_text(row: dict, inferred: dict, columns: set[str]) -> tuple[dict,
     return row, found
 
 
-def _labels(documents: pd.DataFrame) -> list[str]:
+def _labels(documents: pd.DataFrame, lexicon: Lexicon) -> list[str]:
     """Figure labels for reports without a metadata label: ``郑州 Zhengzhou`` from the place the text
     names (the county or district for a county-level body), the report id where none is found;
     a label shared by several reports gets the report id added."""
     from pypinyin import lazy_pinyin
 
-    county_levels = {"county", "county-level city", "district", "township", "street", "village",
-                     "township-level management committee"}
+    # bodies below the prefecture (rank 3 and lower in codebook.yaml's admin_levels) are labelled by
+    # their county or district, the others by their city
+    ranks = {e["level"]: int(e["rank"]) for e in lexicon.yaml("codebook.yaml")["admin_levels"]}
+    county_levels = {level for level, rank in ranks.items() if rank >= 3}
     out = []
     for r in documents.to_dict("records"):
         place = (r.get("county") if r.get("admin_level") in county_levels else "") or r.get("city") or \
