@@ -157,3 +157,29 @@ def test_notebook_01_groups_reports_by_a_metadata_column(tmp_path):
     assert w <= limits["max_pixels"] and h <= limits["max_pixels"] and png.stat().st_size <= limits["max_bytes"]
     groups = (out / "figures" / "01_corpus_size.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert 2 <= len(groups) <= 12   # one row per province group (at most max_panels)
+
+
+def test_blank_metadata_cells_are_filled_from_the_text(tmp_path, raw_only):
+    """A scraped corpus's metadata.csv often has a column filled for some reports only (here a label
+    and a city, blank dates and speakers): the blank cells get the text's values, marked ``text only``;
+    a filled cell still wins."""
+    import pandas as pd
+
+    from conftest import dev_copy
+
+    root = dev_copy(tmp_path / "c", DEV_FILES)
+    shutil.copyfile(DATA_DIR / "raw" / BUNDLED, root / "raw" / BUNDLED)
+    ids = list(raw_only.documents["doc_id"])
+    files = list(raw_only.documents["file"])
+    pd.DataFrame({"doc_id": ids, "file": files, "label": [f"report {i}" for i in range(len(ids))],
+                  "city": "某市", "meeting_date": ["", "", "2001-01-01"],
+                  "main_speaker": ""}).to_csv(root / "metadata.csv", index=False)
+    c = load_corpus(root, use_cache=False)
+    docs, text = c.documents.set_index("doc_id"), raw_only.documents.set_index("doc_id")
+    status = c.inferred.set_index(["doc_id", "field"])["status"]
+    for doc_id in ids[:2]:   # blank cells: the text's date and speaker, as in the raw-only load
+        assert docs.at[doc_id, "meeting_date"] == text.at[doc_id, "meeting_date"] != ""
+        assert docs.at[doc_id, "main_speaker"] == text.at[doc_id, "main_speaker"] != ""
+        assert status[(doc_id, "meeting_date")] == "text only"
+    assert docs.at[ids[2], "meeting_date"] == "2001-01-01"      # a filled cell wins
+    assert status[(ids[2], "meeting_date")] in {"differs", "metadata only"}

@@ -77,3 +77,37 @@ def test_group_figure_size_does_not_grow_with_reports(corpus):
     w, h = fig.get_size_inches() * fig.dpi
     assert w <= 4000 and h <= 4000
     assert len(fig.axes[0].get_yticklabels()) == 12       # eleven groups and 'other'
+
+
+def test_a_corpus_no_column_divides_is_one_group_not_two_thousand_rows(corpus):
+    from analysis.report.views import WHOLE_CORPUS
+
+    docs = corpus.documents
+    big = type(corpus.documents)({"doc_id": [f"r{i}" for i in range(20)]})
+    # twenty reports with one value in every grouping column: no column has two groups
+    fake = type("C", (), {})()
+    fake.documents = big.assign(province="江西省", meeting_date="", campaigns="", admin_level="city")
+    fake.doc_ids = list(big["doc_id"])
+    fake.labels = dict(zip(big["doc_id"], big["doc_id"]))
+    fake.lexicon = corpus.lexicon
+    view = choose_view(fake)
+    assert view.group_by == WHOLE_CORPUS and view.group_names == ["all reports"]
+    assert len(docs) == 5 and choose_view(corpus).per_report
+
+
+def test_capped_tables_show_their_first_rows_and_say_so(corpus, monkeypatch):
+    import IPython.display
+
+    from analysis.report.views import capped
+
+    shown_notes = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown_notes.append(obj.data))
+
+    table = pd.DataFrame({"doc_id": [f"r{i}" for i in range(100)], "n": range(100)})
+    per_report = choose_view(corpus)
+    assert len(capped(table, per_report)) == 100          # the bundled five: the whole table
+    grouped = choose_view(corpus, "province")
+    shown = capped(table, grouped, "reports", "documents.csv")
+    assert len(shown) == grouped.rows_max == 30 and shown["n"].tolist() == list(range(30))
+    assert shown_notes == ["*Showing the first 30 of 100 reports; every row is in the tidy table "
+                           "`processed/tables/documents.csv`.*"]

@@ -518,18 +518,20 @@ def _same(name: str, a: str, b: str) -> bool:
 
 
 def _fill_from_text(row: dict, inferred: dict, columns: set[str]) -> tuple[dict, list[dict]]:
-    """The document row with inferred values in the columns metadata.csv lacks, and one comparison
-    row per field: ``inferred`` (filled from the text), ``agrees``/``differs`` (metadata.csv has a value;
-    it wins), ``metadata only`` or ``unknown`` (neither)."""
+    """The document row with inferred values in the columns metadata.csv lacks and in its blank cells,
+    and one comparison row per field: ``inferred`` (no such column: filled from the text), ``text only``
+    (a blank cell: filled from the text), ``agrees``/``differs`` (metadata.csv has a value; it wins),
+    ``metadata only`` or ``unknown`` (neither). A scraped corpus often has a metadata column filled for
+    some reports only: the others still get their date, place and speakers from their text."""
     row, found = dict(row), []
     for name in INFERRED_COLUMNS:
         f = inferred.get(name) or {}
         value = f.get("value")
         value = "" if value is None else str(value)
         given = str(row.get(name, "") or "").strip()
-        if name not in columns:
+        if name not in columns or (not given and value):
             row[name] = value
-            status = "inferred" if value else "unknown"
+            status = ("inferred" if value else "unknown") if name not in columns else "text only"
             if name == "meeting_date":
                 row["date_basis"], row["date_evidence"] = f.get("basis", "unknown"), f.get("evidence", "")
         elif given and value:
@@ -537,7 +539,7 @@ def _fill_from_text(row: dict, inferred: dict, columns: set[str]) -> tuple[dict,
         elif given:
             status = "metadata only"
         else:
-            status = "text only" if value else "unknown"
+            status = "unknown"
         found.append({"doc_id": row["doc_id"], "field": name, "inferred": value, "basis": f.get("basis", "unknown"),
                       "evidence": f.get("evidence", ""), "rule": f.get("rule", ""),
                       "metadata": given if name in columns else None, "status": status})
