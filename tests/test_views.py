@@ -60,6 +60,7 @@ def test_group_differences_are_corrected_for_multiple_comparisons():
     assert len(out) == 3 and (out["p_holm"] >= out["p_value"]).all()
     ab = out[(out.group_a == "A") & (out.group_b == "B")].iloc[0]
     assert ab["difference"] == pytest.approx(1.0 - 5.0)
+    assert ab["ci_low"] < -4.0 < ab["ci_high"] < 0      # the interval is over reports and excludes 0
 
 
 def test_group_figure_size_does_not_grow_with_reports(corpus):

@@ -118,19 +118,31 @@ def holm(p_values) -> np.ndarray:
     return adjusted
 
 
-def group_differences(values: pd.Series, groups: pd.Series) -> pd.DataFrame:
-    """Every pair of groups: difference of mean per-report values, Welch's t-test p-value and the
-    Holm-adjusted p-value over all pairs (``group_a, group_b, n_a, n_b, difference, p_value,
-    p_holm``). Groups of fewer than two reports are left out."""
+def group_differences(values: pd.Series, groups: pd.Series, n_boot: int | None = None, seed: int | None = None,
+                      level: float | None = None) -> pd.DataFrame:
+    """Every pair of groups: difference of mean per-report values with a percentile bootstrap interval
+    over REPORTS (each replicate redraws both groups' reports), Welch's t-test p-value and the
+    Holm-adjusted p-value over all pairs (``group_a, group_b, n_a, n_b, difference, ci_low, ci_high,
+    p_value, p_holm``). Groups of fewer than two reports are left out. Size, seed and level default
+    to statistics.yaml."""
+    n_boot = int(setting("n_boot") if n_boot is None else n_boot)
+    seed = int(setting("seed") if seed is None else seed)
+    level = float(setting("confidence_level") if level is None else level)
+    rng = np.random.default_rng(seed)
     frame = pd.DataFrame({"value": values, "group": groups}).dropna(subset=["value"])
     samples = {g: s["value"].to_numpy(dtype=float) for g, s in frame.groupby("group", sort=False) if len(s) >= 2}
     names = list(samples)
     rows = []
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            t = stats.ttest_ind(samples[a], samples[b], equal_var=False)
-            rows.append({"group_a": a, "group_b": b, "n_a": len(samples[a]), "n_b": len(samples[b]),
-                         "difference": float(samples[a].mean() - samples[b].mean()), "p_value": float(t.pvalue)})
-    out = pd.DataFrame(rows, columns=["group_a", "group_b", "n_a", "n_b", "difference", "p_value"])
+            xa, xb = samples[a], samples[b]
+            t = stats.ttest_ind(xa, xb, equal_var=False)
+            boot = (xa[rng.integers(0, len(xa), size=(n_boot, len(xa)))].mean(axis=1)
+                    - xb[rng.integers(0, len(xb), size=(n_boot, len(xb)))].mean(axis=1))
+            lo, hi = np.quantile(boot, [(1 - level) / 2, 1 - (1 - level) / 2])
+            rows.append({"group_a": a, "group_b": b, "n_a": len(xa), "n_b": len(xb),
+                         "difference": float(xa.mean() - xb.mean()), "ci_low": float(lo), "ci_high": float(hi),
+                         "p_value": float(t.pvalue)})
+    out = pd.DataFrame(rows, columns=["group_a", "group_b", "n_a", "n_b", "difference", "ci_low", "ci_high", "p_value"])
     out["p_holm"] = holm(out["p_value"]) if len(out) else []
     return out
