@@ -93,7 +93,7 @@ def _child_build(notebook_timeout: float) -> dict:
         executed.append(target / path.name)
         print(f"executed {path.name} -> {target / path.name} ({secs:.1f}s)", flush=True)
     t = time.perf_counter()
-    export_site(executed)
+    export_site(executed, corpus=corpus)
     print(f"site ({time.perf_counter() - t:.1f}s)", flush=True)
     print(f"done in {time.perf_counter() - t0:.1f}s", flush=True)
     hwm = next(

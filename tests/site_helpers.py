@@ -1,8 +1,9 @@
 """Sites for the site and browser tests, exported once per test process into temporary folders.
 
-``stored_site()`` exports the stored notebooks as they are (no notebook is run). ``hostile_site()``
-adds a sixth report full of markup and ``<script>`` to a copy of the corpus, runs the first
-notebook on it (figures and site go to a temporary folder) and exports that notebook.
+``stored_site()`` exports the stored notebooks as they are (no notebook is run), with a page per
+bundled report. ``hostile_site()`` adds a sixth report full of markup and ``<script>`` to a copy of
+the corpus, runs the first notebook on it (figures and site go to a temporary folder) and exports
+that notebook and the six reports' pages.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def _tmp(prefix: str) -> Path:
 @lru_cache(maxsize=1)
 def stored_site() -> Path:
     """The site of the stored notebooks (with the committed figures as thumbnails); returns its folder."""
+    from analysis import load_corpus
     from analysis.report.site import export_site
 
     out = _tmp("analysis-site-")
-    export_site(notebook_paths(), out=out, figures=PROJ_ROOT / "figures")
+    export_site(notebook_paths(), out=out, figures=PROJ_ROOT / "figures", corpus=load_corpus())
     return out
 
 
@@ -75,7 +77,9 @@ def hostile_site() -> tuple[Path, Path]:
     executed = work / "notebooks" / first.name
     executed.parent.mkdir()
     execute_notebook(first, env={CORPUS_ENV: str(corpus), OUTPUT_ENV: str(work / "out")}, output=executed)
-    export_site([executed], out=work / "site", figures=work / "out" / "figures")
+    from analysis import load_corpus
+
+    export_site([executed], out=work / "site", figures=work / "out" / "figures", corpus=load_corpus(corpus))
     return executed, work / "site"
 
 

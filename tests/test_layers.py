@@ -58,7 +58,7 @@ def test_notebook_04_computes_temporal_expressions_once(corpus):
     temporal expressions, and they are computed once."""
     import dataclasses
 
-    fresh = dataclasses.replace(corpus, memo={}, computed=type(corpus.computed)())
+    fresh = dataclasses.replace(corpus, memo={}, computed=type(corpus.computed)(), memo_dir=None)
     cells = json.loads((PROJ_ROOT / "notebooks" / "04_timelines.ipynb").read_text(encoding="utf-8"))["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     ns = {"display": lambda *a, **k: None, "__fresh__": fresh}

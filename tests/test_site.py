@@ -7,6 +7,7 @@ browser.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 
@@ -21,11 +22,12 @@ from analysis.report.build import notebook_paths
 
 NOTEBOOKS = notebook_paths()
 FONT_FACE_RE = re.compile(r'@font-face \{ font-family: "' + re.escape(site.EMBEDDED_FAMILY)
-                          + r'";[^}]*src: url\("data:font/otf;base64,([A-Za-z0-9+/=]+)"\)')
+                          + r'";[^}]*src: url\("data:font/(?:otf|ttf);base64,([A-Za-z0-9+/=]+)"\)')
 
 
 def pages(folder):
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+    """Every page of a site by its path in the site (``profiles/<doc_id>.html`` for a report's page)."""
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.html"))}
 
 
 def test_index_lists_every_notebook_in_reading_order_with_summary_and_thumbnail():
@@ -90,7 +92,8 @@ def test_pages_name_cjk_fallbacks_and_embed_a_subset_covering_their_characters()
         font = TTFont(io.BytesIO(base64.b64decode(found[0])))
         cmap = font.getBestCmap()
         chars = site.cjk_characters(page)
-        assert "国" in chars and len(chars) == len(set(chars))
+        assert chars and len(chars) == len(set(chars))
+        assert "国" in chars or name == "profiles/index.html"     # the list of reports holds only place names
         missing = [c for c in chars if ord(c) not in cmap]
         assert missing == [], (name, missing)
         assert not any(ord("A") <= cp <= ord("z") for cp in cmap), "Latin text keeps the reader's own fonts"
@@ -107,7 +110,9 @@ def test_font_subset_is_small_and_deterministic():
 def test_export_is_deterministic(tmp_path):
     from analysis.loading.config import PROJ_ROOT
 
-    site.export_site(NOTEBOOKS, out=tmp_path, figures=PROJ_ROOT / "figures")
+    from analysis import load_corpus
+
+    site.export_site(NOTEBOOKS, out=tmp_path, figures=PROJ_ROOT / "figures", corpus=load_corpus())
     before = {p.relative_to(stored_site()): p.read_bytes() for p in stored_site().rglob("*") if p.is_file()}
     after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert sorted(before) == sorted(after)
@@ -204,6 +209,36 @@ def test_a_hostile_report_cannot_inject_markup_into_the_site():
     for name in (f"{executed.stem}.html", f"{executed.stem}.reader.html"):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in exported[name]
         assert "&lt;b&gt;通知&lt;/b&gt;&lt;img src=x onerror=\"alert(2)\"&gt;" in exported[name]
+    # the hostile report's own page and the list of reports show its label, metadata and text as text
+    for name in ("profiles/hostile_2024.html", "profiles/index.html"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; Hostile" in exported[name], name
+    assert "&lt;iframe src=" in exported["profiles/hostile_2024.html"]
+    assert "&lt;b&gt;恶意&lt;/b&gt;" in exported["profiles/hostile_2024.html"]
+
+
+def test_every_report_has_its_page_with_profile_metadata_and_whole_text():
+    from analysis import load_corpus
+
+    corpus = load_corpus()
+    out = stored_site()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="profiles/index.html"' in index and "Each of the 5 reports has its own page" in index
+    listing = (out / "profiles" / "index.html").read_text(encoding="utf-8")
+    for doc in corpus.documents.itertuples():
+        assert f'href="{site.profile_file(doc.doc_id)}"' in listing
+        page = (out / "profiles" / site.profile_file(doc.doc_id)).read_text(encoding="utf-8")
+        assert f"<h1>{doc.label}</h1>" in page and doc.sha256 in page
+        for paragraph in doc.text.split("\n"):     # the cleaned body, whole, paragraph by paragraph
+            assert f"<p>{html.escape(paragraph)}</p>" in page
+    # the profile card of notebook 05 is on the page: the meeting date with its basis
+    assert "2022-06-17 (stated)" in (out / "profiles" / "pingxiang_city_2022.html").read_text(encoding="utf-8")
+
+
+def test_report_page_names_are_safe_file_names():
+    assert site.profile_file("pingxiang_city_2022") == "pingxiang_city_2022.html"
+    for odd in ("../etc/passwd", "萍乡 2022", "index", "a/b"):
+        name = site.profile_file(odd)
+        assert name.startswith("report-") and name.endswith(".html") and "/" not in name
 
 
 def test_index_shows_how_to_cite_and_links_the_data_statement_and_dictionary():

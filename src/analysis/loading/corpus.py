@@ -270,6 +270,10 @@ class Corpus:
     lexicon: Lexicon = field(default_factory=Lexicon, repr=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     computed: Counter = field(default_factory=Counter, repr=False, compare=False)
+    #: How often each memoised measure was read from ``memo_dir`` instead of computed.
+    restored: Counter = field(default_factory=Counter, repr=False, compare=False)
+    #: Where memoised measures are also kept on disk (``processed/cache/memo/<state>/``), or None.
+    memo_dir: Path | None = field(default=None, repr=False, compare=False)
     inferred: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INFERRED_TABLE_COLUMNS), repr=False)
 
     @property
@@ -347,7 +351,48 @@ def load_corpus(path: str | Path | None = None, *, lexicon_dir: Lexicon | Path |
             for old in cache.glob(f"{CORPUS_CACHE_PREFIX}*.pkl"):
                 if old != corpus_file:
                     old.unlink(missing_ok=True)
-    return _frames(root, meta, tables, lexicon)
+    corpus = _frames(root, meta, tables, lexicon)
+    if cache is not None and os.environ.get(DISK_MEMO_ENV, "1") != "0":
+        corpus.memo_dir = memo_folder(cache, corpus_hash.hexdigest(), root, lexicon)
+    return corpus
+
+
+#: Set to ``0`` to keep memoised measures in memory only (see :mod:`analysis.loading.memo`).
+DISK_MEMO_ENV = "ANALYSIS_DISK_MEMO"
+
+
+def memo_folder(cache: Path, corpus_key: str, root: Path, lexicon: Lexicon) -> Path:
+    """The folder of this corpus state's memoised measures: keyed by the reports and the loader
+    (``corpus_key``), metadata.csv and SOURCES.csv, every file of the lexicon folder and of
+    ``data/annotations/``, the code of the whole ``analysis`` package and the versions of the
+    packages the measures use. Any change to one of them gives a new, empty folder (older
+    folders are removed): a measure read from disk is always the one this code would compute."""
+    import importlib.metadata
+    import sys
+
+    h = hashlib.sha256(corpus_key.encode())
+    package = Path(__file__).resolve().parents[1]
+    files = [root / "metadata.csv", root / "SOURCES.csv"]
+    files += sorted(p for p in lexicon.root.rglob("*") if p.is_file())
+    files += sorted(p for p in (DATA_DIR / "annotations").rglob("*") if p.is_file())
+    files += sorted(package.rglob("*.py"))
+    for f in files:
+        h.update(str(f.name).encode())
+        h.update(f.read_bytes() if f.is_file() else b"-")
+    for dist in ("numpy", "pandas", "scipy", "scikit-learn", "jionlp", "jieba", "rjieba"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=-".encode())
+    h.update(sys.version.encode())
+    folder = cache / "memo" / h.hexdigest()[:20]
+    if folder.parent.is_dir():
+        import shutil
+
+        for old in folder.parent.iterdir():
+            if old != folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 
 def _build_tables(docs: list[tuple], lexicon_dir: Path, cache: Path | None, n_jobs: int | None,

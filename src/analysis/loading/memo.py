@@ -5,6 +5,13 @@ that corpus, keyed by the function, its other arguments and the modification sta
 lexicon files it names; the next call with the same corpus and arguments (from a notebook, a
 profile or a test) gets a copy of the stored table. Editing a named lexicon file makes the next
 call compute afresh. ``corpus.computed`` counts how often each measure was actually computed.
+
+On disk too: a corpus loaded with its cache has a ``memo_dir`` (``processed/cache/memo/<state>/``,
+see :func:`analysis.loading.corpus.memo_folder`: keyed by the reports, the metadata, every lexicon
+file, the package's code and the packages' versions). A computed result is also pickled there,
+and a later process on the same corpus state (the next notebook's kernel, the next ``make all``)
+reads it instead of computing it again; ``corpus.restored`` counts those reads. ``make all`` so
+computes each measure once, not once per notebook. ``ANALYSIS_DISK_MEMO=0`` turns this off.
 """
 
 from __future__ import annotations
@@ -13,6 +20,9 @@ import copy
 import functools
 import hashlib
 import json
+import os
+import pickle
+from pathlib import Path
 
 import pandas as pd
 
@@ -52,14 +62,60 @@ def memoised(*lexicon_files: str):
             except TypeError:
                 return fn(corpus, *args, **kwargs)
             if key not in memo:
-                memo[key] = fn(corpus, *args, **kwargs)
-                corpus.computed[name] += 1
+                path = _disk_file(corpus, name, key)
+                value = _read(path)
+                if value is None:
+                    value = fn(corpus, *args, **kwargs)
+                    corpus.computed[name] += 1
+                    _write(path, value)
+                else:
+                    value = value[0]
+                    corpus.restored[name] += 1
+                memo[key] = value
             return _copy(memo[key])
 
         wrapper.memoised_name = name
         return wrapper
 
     return decorate
+
+
+def _disk_file(corpus, name: str, key: tuple) -> Path | None:
+    """Where the result of ``key`` is kept on disk, or None (no memo folder, or an argument whose
+    text is not stable across processes)."""
+    folder = getattr(corpus, "memo_dir", None)
+    if folder is None:
+        return None
+    text = repr(key[1:3])
+    if " at 0x" in text:
+        return None
+    digest = hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()[:24]
+    return Path(folder) / f"{name}-{digest}.pkl"
+
+
+def _read(path: Path | None):
+    """``(value,)`` from a memo file, or None when there is none or it cannot be read."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as f:
+            return (pickle.load(f),)
+    except Exception:  # a truncated or foreign file: compute again
+        return None
+
+
+def _write(path: Path | None, value) -> None:
+    """Pickle ``value`` atomically; a value that cannot be pickled or a full disk costs only the memo."""
+    if path is None:
+        return
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except Exception:
+        tmp.unlink(missing_ok=True)
 
 
 def _copy(value):

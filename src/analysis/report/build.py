@@ -128,7 +128,7 @@ def build(notebooks: list[Path] | None = None, site: bool = True) -> None:
         executed.append(out)
         print(f"executed {path.name} -> {out} ({secs:.1f}s)")
     if site:
-        index = export_site(executed)
+        index = export_site(executed, corpus=corpus)
         print(f"site: {index}")
     print(f"done in {time.perf_counter() - t0:.1f}s")
 

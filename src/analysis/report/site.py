@@ -2,7 +2,10 @@
 
 Every notebook becomes two pages: ``<name>.html`` with code and ``<name>.reader.html`` without code
 cells; ``index.html`` lists them in reading order with a one-line summary and a thumbnail of the
-key figure; ``glossary.html`` is written when ``data/lexicon/glossary.csv`` exists.
+key figure; ``glossary.html`` is written when ``data/lexicon/glossary.csv`` exists. Given the corpus,
+``profiles/`` holds one page per report (its profile, metadata with the evidence for inferred fields,
+and its cleaned text) and ``profiles/index.html`` lists them all: per-report detail for a corpus of any
+size, outside the notebooks (which show groups above a dozen reports).
 
 Offline: the ``offline`` template drops require.js, MathJax, mermaid and widget scripts, every page
 carries a Content-Security-Policy that forbids scripts and any load other than inline styles,
@@ -185,12 +188,50 @@ def font_face_css(characters: str, font: Path | None = None) -> str:
             f'font-display: block; src: url("{uri}") format("{fmt}"); }}')
 
 
-def _with_font(page: str, characters: str | None = None) -> str:
-    """Fill the template's font-face marker with the subset for ``characters`` (default: the page's)."""
+def _with_font(page: str, characters: str | None = None, font: Path | None = None) -> str:
+    """Fill the template's font-face marker with the subset for ``characters`` (default: the page's),
+    taken from ``font`` (default: the project's CJK font)."""
     if FONT_FACE_MARKER not in page:
         raise ValueError("page template lacks the CJK font-face marker")
-    css = font_face_css(cjk_characters(page) if characters is None else characters)
+    css = font_face_css(cjk_characters(page) if characters is None else characters, font)
     return page.replace(FONT_FACE_MARKER, css, 1)
+
+
+def quadratic_base_font(characters: str, path: Path) -> Path:
+    """Write to ``path`` a subset of the CJK font with ``characters`` whose outlines are TrueType
+    (quadratic, converted from the CFF cubics within 1 font unit; the same shapes on screen), and
+    return it. Subsetting a TrueType font is some 20 times faster than subsetting CFF, which makes
+    one page per report affordable for thousands of reports: the pages' subsets are taken from it."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    font = TTFont(io.BytesIO(font_subset(characters)))
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for k in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+              "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, k, 0)
+    maxp.maxZones = 1
+    font["maxp"] = maxp
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0          # no glyph names
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font.recalcTimestamp = False
+    font.save(str(path))
+    return path
 
 
 # --- notebooks ------------------------------------------------------------------------------
@@ -261,10 +302,11 @@ def thumbnail(png: bytes, width: int = THUMB_WIDTH) -> bytes:
     return out.getvalue()
 
 
-def export_site(notebooks: list[Path], out: Path | None = None, figures: Path | None = None) -> Path:
+def export_site(notebooks: list[Path], out: Path | None = None, figures: Path | None = None, corpus=None) -> Path:
     """Write the site to ``out`` (default ``site/``) from executed notebooks; returns the index page.
 
-    ``figures`` is where the key figures are looked up (default: the figures folder in force).
+    ``figures`` is where the key figures are looked up (default: the figures folder in force). With
+    ``corpus``, one profile page per report is written too (:func:`write_profile_pages`).
     """
     out = out or site_dir()
     figures = figures or figures_dir()
@@ -297,9 +339,111 @@ def export_site(notebooks: list[Path], out: Path | None = None, figures: Path | 
         if source.is_file():
             (out / name).write_text(render_markdown_page(title, source.read_text(encoding="utf-8"), infos,
                                                          glossary is not None), encoding="utf-8")
+    n_profiles = len(write_profile_pages(corpus, out)) - 1 if corpus is not None else 0
     index = out / "index.html"
-    index.write_text(render_index(infos, glossary is not None), encoding="utf-8")
+    index.write_text(render_index(infos, glossary is not None, n_profiles), encoding="utf-8")
     return index
+
+
+# --- one page per report --------------------------------------------------------------------
+
+PROFILES_DIR = "profiles"
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}")
+
+
+def profile_file(doc_id: str) -> str:
+    """The file name of a report's page: its id where that is a safe file name, else a hash of it."""
+    import hashlib
+
+    if _SAFE_NAME.fullmatch(doc_id) and not doc_id.startswith("index"):
+        return f"{doc_id}.html"
+    return f"report-{hashlib.sha256(doc_id.encode()).hexdigest()[:16]}.html"
+
+
+#: Metadata shown on a report's page: (column, heading); ``*_basis``/``*_evidence`` follow where present.
+PROFILE_METADATA = [("file", "raw file"), ("meeting_date", "meeting date"), ("date_basis", "date basis"),
+                    ("date_evidence", "date evidence"), ("publication_date", "publication date"),
+                    ("province", "province"), ("city", "city"), ("county", "county"), ("admin_level", "level"),
+                    ("issuing_unit", "issuing unit"), ("meeting_name", "meeting"), ("campaigns", "campaigns"),
+                    ("main_speaker", "main speaker"), ("main_speaker_title", "title"), ("chair", "chair"),
+                    ("source_outlet", "outlet"), ("source_url", "source"), ("retrieved", "retrieved"),
+                    ("n_chars", "Han characters"), ("n_sentences", "sentences"), ("sha256", "sha256 of the raw file")]
+
+
+def _rows(pairs) -> str:
+    return "\n".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in pairs)
+
+
+def render_profile(doc: dict, profile: dict, inferred: list[dict], title: str) -> str:
+    """One report's page (without its font): the profile fields, the metadata, what was read from
+    the text (value, basis, evidence) and the cleaned text by paragraph. Everything is escaped."""
+    meta = [(head, doc.get(col, "")) for col, head in PROFILE_METADATA if str(doc.get(col, "") or "").strip()]
+    read = "\n".join(f"<tr><td>{html.escape(r['field'])}</td><td>{html.escape(str(r['inferred'] or ''))}</td>"
+                     f"<td>{html.escape(r['status'])}</td><td>{html.escape(str(r['basis']))}</td>"
+                     f"<td>{html.escape(str(r['evidence'] or ''))}</td></tr>" for r in inferred)
+    paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in str(doc.get("text", "")).split("\n") if p.strip())
+    body = (f'<nav class="site-nav"><a href="../index.html">Index</a> · <a href="index.html">All reports</a></nav>\n'
+            f"<h1>{html.escape(profile['report'])}</h1>\n"
+            + (f'<p class="title" lang="zh-Hans">{html.escape(title)}</p>\n' if title else "")
+            + "<h2>Profile</h2>\n<table class=\"glossary\">" + _rows((k, v) for k, v in profile.items() if k != "report")
+            + "</table>\n<h2>Metadata</h2>\n<table class=\"glossary\">" + _rows(meta) + "</table>\n"
+            + ("<h2>Read from the text</h2>\n<table class=\"glossary\"><thead><tr><th>field</th><th>value</th>"
+               "<th>status</th><th>basis</th><th>evidence</th></tr></thead><tbody>" + read + "</tbody></table>\n"
+               if read else "")
+            + f'<h2>Cleaned text</h2>\n<div lang="zh-Hans">{paragraphs}</div>')
+    return PAGE_TEMPLATE.replace("{title}", html.escape(f"{profile['report']} · {SITE_TITLE}")).replace(
+        "{csp}", CSP).replace("{font_stack}", FONT_STACK).replace("{body}", body)
+
+
+def render_profile_index(rows: list[dict]) -> str:
+    """The list of every report's page (``report, date, province, level, n_chars, file``), in corpus order."""
+    cols = ["report", "meeting date", "province", "level", "Han characters"]
+    head = "".join(f"<th>{c}</th>" for c in cols)
+    body_rows = "\n".join(
+        f'<tr><td><a href="{html.escape(r["file"])}">{html.escape(r["report"])}</a></td>'
+        + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols[1:]) + "</tr>" for r in rows)
+    body = ('<nav class="site-nav"><a href="../index.html">Index</a></nav>\n<h1>Every report</h1>\n'
+            f"<p>{len(rows):,} reports, one page each: its profile, its metadata with the evidence for what was read "
+            "from the text, and its cleaned text. The same data are in the tidy tables (<code>processed/tables/</code>).</p>\n"
+            f'<table class="glossary"><thead><tr>{head}</tr></thead><tbody>\n{body_rows}\n</tbody></table>')
+    return PAGE_TEMPLATE.replace("{title}", html.escape(f"Every report · {SITE_TITLE}")).replace(
+        "{csp}", CSP).replace("{font_stack}", FONT_STACK).replace("{body}", body)
+
+
+def write_profile_pages(corpus, out: Path) -> list[Path]:
+    """``out/profiles/<doc_id>.html`` for every report and ``out/profiles/index.html``; returns the
+    files (the index last). Each page embeds the subset of the CJK font with its own characters,
+    taken from one TrueType base font of all the pages' characters (:func:`quadratic_base_font`)."""
+    import shutil
+    import tempfile
+
+    from analysis.report.profiles import profiles
+
+    folder = out / PROFILES_DIR
+    if folder.is_dir():
+        shutil.rmtree(folder)          # no page of a report that has left the corpus
+    folder.mkdir(parents=True)
+    table = profiles(corpus)
+    docs = corpus.documents.set_index("doc_id", drop=False)
+    inferred = {d: g.to_dict("records") for d, g in corpus.inferred.groupby("doc_id", sort=False)}
+    pages, index_rows = {}, []
+    for doc_id in corpus.doc_ids:
+        doc = docs.loc[doc_id].to_dict()
+        profile = table.loc[doc_id].to_dict()
+        name = profile_file(doc_id)
+        pages[name] = render_profile(doc, profile, inferred.get(doc_id, []), str(doc.get("title", "") or ""))
+        index_rows.append({"file": name, "report": profile["report"], "meeting date": doc.get("meeting_date", ""),
+                           "province": doc.get("province", ""), "level": doc.get("admin_level", ""),
+                           "Han characters": f"{int(doc.get('n_chars', 0)):,}"})
+    pages["index.html"] = render_profile_index(index_rows)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = quadratic_base_font(cjk_characters("".join(pages.values())), Path(tmp) / "base.ttf")
+        for name, page in pages.items():
+            path = folder / name
+            path.write_text(_with_font(page, font=base), encoding="utf-8")
+            written.append(path)
+    return written
 
 
 # --- index and glossary ---------------------------------------------------------------------
@@ -340,8 +484,9 @@ def citation_html(path: Path | None = None) -> str:
             'is described in the <a href="data-dictionary.html">data dictionary</a>.</p>')
 
 
-def render_index(infos: list[dict], glossary: bool = False) -> str:
-    """The index page: notebooks in reading order, each with a summary and a thumbnail."""
+def render_index(infos: list[dict], glossary: bool = False, n_profiles: int = 0) -> str:
+    """The index page: notebooks in reading order, each with a summary and a thumbnail (and a link
+    to the ``n_profiles`` report pages, when written)."""
     items = []
     for info in infos:
         stem = html.escape(info["stem"])
@@ -357,6 +502,9 @@ def render_index(infos: list[dict], glossary: bool = False) -> str:
         )
     extra = ('<p>Chinese terms in the figures and tables are listed with pinyin and an English gloss in the '
              '<a href="glossary.html">glossary</a>.</p>') if glossary else ""
+    if n_profiles:
+        extra += (f'<p>Each of the {n_profiles:,} reports has its own page (profile, metadata and cleaned text): '
+                  f'<a href="{PROFILES_DIR}/index.html">every report</a>.</p>')
     body = (f"<h1>{html.escape(SITE_TITLE)}</h1>\n{INTRO}\n{extra}\n<ol class=\"notebooks\">\n"
             + "\n".join(items) + "\n</ol>\n" + citation_html())
     return _page(SITE_TITLE, body)
