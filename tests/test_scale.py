@@ -28,11 +28,11 @@ def scaled(tmp_path_factory):
     """The 2,000-report corpus, every notebook executed on it, and its site: ``(corpus, out, timings)``."""
     sys.path.insert(0, str(PROJ_ROOT / "benchmarks"))
     import bench_load
+    from conftest import run_every_notebook
 
     from analysis import load_corpus
     from analysis.report.build import write_processed
     from analysis.report.site import export_site
-    from conftest import run_every_notebook
 
     root = tmp_path_factory.mktemp("scale") / "corpus"
     out = root.parent / "out"

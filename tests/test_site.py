@@ -108,9 +108,8 @@ def test_font_subset_is_small_and_deterministic():
 
 
 def test_export_is_deterministic(tmp_path):
-    from analysis.loading.config import PROJ_ROOT
-
     from analysis import load_corpus
+    from analysis.loading.config import PROJ_ROOT
 
     site.export_site(NOTEBOOKS, out=tmp_path, figures=PROJ_ROOT / "figures", corpus=load_corpus())
     before = {p.relative_to(stored_site()): p.read_bytes() for p in stored_site().rglob("*") if p.is_file()}
