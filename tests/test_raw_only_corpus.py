@@ -182,3 +182,24 @@ def test_blank_metadata_cells_are_filled_from_the_text(tmp_path, raw_only):
         assert status[(doc_id, "meeting_date")] == "text only"
     assert docs.at[ids[2], "meeting_date"] == "2001-01-01"      # a filled cell wins
     assert status[(ids[2], "meeting_date")] in {"differs", "metadata only"}
+
+
+def test_a_metadata_file_with_the_required_columns_only_gives_text_everywhere(tmp_path, raw_only):
+    """A scraped corpus's metadata.csv with only doc_id, file, label, city and a blank meeting_date
+    (as the benchmarks' synthetic corpora have): no missing value (NaN) reaches the documents, and
+    the provenance table, which reads the outlet columns metadata.csv lacks, still builds."""
+    import pandas as pd
+    from conftest import dev_copy
+
+    from analysis.questions import overview
+
+    root = dev_copy(tmp_path / "c", DEV_FILES)
+    shutil.copyfile(DATA_DIR / "raw" / BUNDLED, root / "raw" / BUNDLED)
+    ids, files = list(raw_only.documents["doc_id"]), list(raw_only.documents["file"])
+    pd.DataFrame({"doc_id": ids, "file": files, "label": ["a", "b", "c"], "city": "某市",
+                  "meeting_date": ""}).to_csv(root / "metadata.csv", index=False)
+    c = load_corpus(root, use_cache=False)
+    assert int(c.documents.drop(columns=["text"]).isna().sum().sum()) == 0
+    assert set(c.documents["date_basis"]) <= {"stated", "dateline", "relative", "inferred", "source", "unknown"}
+    prov = overview.provenance(c)
+    assert len(prov) == 3 and prov["outlet"].map(type).eq(str).all()

@@ -585,6 +585,8 @@ def _fill_from_text(row: dict, inferred: dict, columns: set[str]) -> tuple[dict,
             status = "metadata only"
         else:
             status = "unknown"
+            if name == "meeting_date" and not str(row.get("date_basis", "") or "").strip():
+                row["date_basis"], row["date_evidence"] = "unknown", ""   # no NaN where nothing says
         found.append({"doc_id": row["doc_id"], "field": name, "inferred": value, "basis": f.get("basis", "unknown"),
                       "evidence": f.get("evidence", ""), "rule": f.get("rule", ""),
                       "metadata": given if name in columns else None, "status": status})

@@ -136,6 +136,11 @@ def outlet_type(outlet: str, url: str = "", lexicon=None) -> tuple[str, str]:
     return "unknown", "no rule matches"
 
 
+def _text(value) -> str:
+    """A cell as text: ``""`` for None and NaN (a column metadata.csv lacks), else the stripped string."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
 def provenance(corpus: Corpus) -> pd.DataFrame:
     """Where each report comes from, one row per report (columns :data:`SOURCE_COLUMNS`).
 
@@ -154,7 +159,7 @@ def provenance(corpus: Corpus) -> pd.DataFrame:
     rows = []
     for d in corpus.documents.to_dict("records"):
         src = sources.get(d["file"], {})
-        given_outlet = inf.get(d["doc_id"]) or ""  # metadata.csv's value (None: no such column)
+        given_outlet = _text(inf.get(d["doc_id"]))  # metadata.csv's value (None or NaN: no such column)
         outlet = (given_outlet or src.get("outlet") or d.get("source_outlet") or "").strip()
         url = (d.get("source_url") or "").strip()
         if not url and URL_RE.match((src.get("source") or "").strip()):
@@ -173,3 +178,108 @@ def sources_table(corpus: Corpus) -> pd.DataFrame:
     """:func:`provenance` for display: empty cells shown as ``unknown`` (the text and the corpus files
     do not say), indexed by report id."""
     return provenance(corpus).replace("", "unknown").set_index("doc_id")
+
+
+# --------------------------------------------------------------------------------------------
+# the corpus by group, and the notebook's readings (computed; the bundled ones only on the bundled five)
+
+def corpus_by_group(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """One row per group (``groups``: doc_id -> group): reports, Han characters of the body (median,
+    min, max: the report is the unit), sentences (median), how the meeting dates are known (reports
+    per basis), reports in traditional script, and the furniture and pinyin cleaning removed (sums)."""
+    docs = corpus.documents.set_index("doc_id")
+    audit = audit_summary(corpus)
+    frame = pd.DataFrame({"group": groups.reindex(docs.index), "n_chars": docs["n_chars"],
+                          "n_sentences": docs["n_sentences"],
+                          "traditional": docs.get("original_script", pd.Series("", index=docs.index))
+                          .fillna("").astype(str).str.startswith("traditional"),
+                          "basis": docs.get("date_basis", pd.Series("", index=docs.index)).fillna("")
+                          .replace("", "unknown")})
+    for col in ("lines_dropped", "pinyin_removed"):
+        frame[col] = audit[col] if col in audit else 0
+    g = frame.groupby("group", sort=False)
+    out = pd.DataFrame({"reports": g.size(), "chars_median": g["n_chars"].median().round().astype(int),
+                        "chars_min": g["n_chars"].min(), "chars_max": g["n_chars"].max(),
+                        "sentences_median": g["n_sentences"].median(), "traditional_script": g["traditional"].sum(),
+                        "lines_dropped": g["lines_dropped"].sum(), "pinyin_removed": g["pinyin_removed"].sum()})
+    basis = pd.crosstab(frame["group"], frame["basis"]).add_prefix("date_")
+    return out.join(basis).fillna(0).rename_axis(groups.name or "group")
+
+
+def metadata_status_totals(corpus: Corpus) -> pd.DataFrame:
+    """Fields × status over all reports: how often the text confirms, contradicts or alone gives each field."""
+    t = corpus.inferred
+    return pd.crosstab(t["field"], t["status"], margins=True, margins_name="all fields")
+
+
+def _basis_counts(corpus: Corpus) -> pd.Series:
+    return corpus.documents.get("date_basis", pd.Series(dtype=str)).fillna("").replace("", "unknown").value_counts()
+
+
+def provenance_note(corpus: Corpus) -> str:
+    """What the provenance table holds: the Pingxiang pair on the bundled five; counts elsewhere."""
+    if corpus.is_bundled:
+        return ("Two reports come from Pingxiang at different levels, the prefecture-level city (市) in 2022 and a "
+                "township-level management committee (管委会) on its outskirts in 2020, and are kept apart throughout.")
+    docs = corpus.documents
+    n = len(docs)
+    levels = docs.get("admin_level", pd.Series(dtype=str)).fillna("").replace("", "unknown").value_counts()
+    places = docs.get("province", pd.Series(dtype=str)).fillna("").replace("", "unknown").nunique()
+    return (f"{n:,} reports from {places:,} provinces (as named in the metadata or read from the text) at "
+            f"{len(levels):,} administrative levels: " + ", ".join(f"{k} {v:,}" for k, v in levels.head(8).items())
+            + (", …" if len(levels) > 8 else "") + ".")
+
+
+def date_note(corpus: Corpus) -> str:
+    """How the meeting dates are known, in one sentence (the bundled five: which two are inferred)."""
+    if corpus.is_bundled:
+        return ("Two reports (Panjin and Xinyang) give no year at all, so their years are inferences, and any reading "
+                "that depends on their order in time inherits that uncertainty.")
+    basis, n = _basis_counts(corpus), len(corpus.documents)
+    parts = ", ".join(f"{k} {v:,} ({v / n:.0%})" for k, v in basis.items())
+    return (f"Of the {n:,} reports, the meeting date is known by: {parts}. A reading that depends on the order of "
+            "reports in time inherits the uncertainty of the inferred and unknown ones.")
+
+
+def size_caption(per_report: bool) -> str:
+    """The caption of figure ``01_corpus_size`` for the view drawn."""
+    if per_report:
+        return "*Figure `01_corpus_size`: body length per report (left) and the distribution of sentence lengths (right).*"
+    return ("*Figure `01_corpus_size`: body length of the reports by group: a dot (or, for many reports, a box) per "
+            "report and the group mean with a bootstrap interval over reports.*")
+
+
+def reading(corpus: Corpus, groups: pd.Series | None = None) -> str:
+    """The notebook's reading: the bundled five described by hand (only on them); elsewhere computed
+    from the corpus (lengths, scripts, encodings, date bases and, with ``groups``, group sizes)."""
+    if corpus.is_bundled:
+        return BUNDLED_READING
+    docs = corpus.documents
+    n = len(docs)
+    chars = docs["n_chars"]
+    scripts = docs.get("original_script", pd.Series(dtype=str)).fillna("").replace("", "unknown").value_counts()
+    enc = docs.get("encoding", pd.Series(dtype=str)).fillna("").replace("", "unknown").value_counts()
+    basis = _basis_counts(corpus)
+    known = int(basis.drop([b for b in ("inferred", "unknown") if b in basis]).sum())
+    lines = [f"**Computed on this corpus ({n:,} reports).** Bodies run from {chars.min():,} to {chars.max():,} Han "
+             f"characters (median {int(chars.median()):,}); a report of median length has about "
+             f"{int(docs['n_sentences'].median()):,} sentences, so any single count in later notebooks rests on a few "
+             "dozen sentences per report.",
+             "Forms: " + ", ".join(f"{k} {v:,}" for k, v in scripts.items()) + "; encodings: "
+             + ", ".join(f"{k} {v:,}" for k, v in enc.items()) + ".",
+             f"The meeting date is stated or read from a dateline or the source for {known:,} of {n:,} reports; "
+             f"{int(basis.get('inferred', 0)):,} are inferred from context and {int(basis.get('unknown', 0)):,} unknown."]
+    if groups is not None:
+        sizes = groups.value_counts()
+        lines.append(f"Groups (`{groups.name}`): {len(sizes):,}, from {sizes.min():,} to {sizes.max():,} reports; the "
+                     "report is the unit of every group comparison in later notebooks, and small groups have wide intervals.")
+    lines.append("**What this can and cannot support.** These are journalistic summaries of meetings, not transcripts: "
+                 "what a report quotes, paraphrases or omits was chosen by the outlet. Differences between reports or "
+                 "groups mix differences between governments with differences between outlets, years and campaign "
+                 "stages; a corpus scraped from some outlets is not a sample of all meetings.")
+    return "\n\n".join(lines)
+
+
+BUNDLED_READING = """The reports are short (about 1,700 to 2,800 characters of body each), so any single count in later notebooks rests on a few dozen sentences per report. They are also not one genre in one form: two are traditional-script reposts with pinyin annotations (the Pingxiang suburb and Panjin reports), two are newspaper-style reports with a reporter's byline (Changsha County, Xinyang), and one is a portal repost without any line breaks (Pingxiang city). Sentence length differs by report partly because of how each outlet punctuates long enumerations, which is a property of the write-up, not necessarily of the speech.
+
+**What this can and cannot support.** These are journalistic summaries of meetings, not transcripts: what a report quotes, paraphrases or omits was chosen by the outlet. Differences between reports mix differences between governments with differences between outlets, years and campaign stages, and five reports cannot separate them."""

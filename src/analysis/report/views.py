@@ -101,16 +101,21 @@ def choose_view(corpus: Corpus, group_by: str | None = None, max_panels: int | N
                 rows_max=int(setting(corpus, "table_rows_max")))
 
 
-def capped(table: pd.DataFrame, view: View, what: str = "rows", export: str | None = None) -> pd.DataFrame:
+def capped(table: pd.DataFrame, view: View, what: str = "rows", export: str | None = None,
+           where: str | None = None) -> pd.DataFrame:
     """``table`` as a notebook shows it: whole while the view is per report (or the table is short);
     else its first ``view.rows_max`` rows (views.yaml's ``table_rows_max``), after a line saying how
     many of how many ``what`` are shown and where the full table is (``export``: a tidy table of
-    ``<corpus>/processed/tables/``). The stored notebook stays small at any corpus size."""
+    ``<corpus>/processed/tables/``, e.g. ``directives.csv``; or ``where``, any other file of the
+    processed data, e.g. ``processed/audit.json``). The stored notebook stays small at any corpus size."""
     from IPython.display import Markdown, display
 
     rows = view.rows_max
     if view.per_report or len(table) <= rows:
         return table
-    where = f"; every row is in the tidy table `processed/tables/{export}`" if export else ""
-    display(Markdown(f"*Showing the first {rows:,} of {len(table):,} {what}{where}.*"))
+    if export:
+        note = f"; every row is in the tidy table `processed/tables/{export}`"
+    else:
+        note = f"; every row is in `{where}`" if where else ""
+    display(Markdown(f"*Showing the first {rows:,} of {len(table):,} {what}{note}.*"))
     return table.head(rows)
