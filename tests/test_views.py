@@ -112,3 +112,25 @@ def test_capped_tables_show_their_first_rows_and_say_so(corpus, monkeypatch):
     assert len(shown) == grouped.rows_max == 30 and shown["n"].tolist() == list(range(30))
     assert shown_notes == ["*Showing the first 30 of 100 reports; every row is in the tidy table "
                            "`processed/tables/documents.csv`.*"]
+
+
+def test_notebook_01_readings_are_computed_off_the_bundled_corpus(tmp_path):
+    """On another corpus notebook 01 names no bundled report: its notes count what this corpus holds."""
+    from conftest import dev_copy
+
+    from analysis import load_corpus
+    from analysis.questions import overview
+
+    root = dev_copy(tmp_path / "dev", lambda name: name < "d14")
+    dev = load_corpus(root)
+    view = choose_view(dev)
+    assert view.group_by != "report" and len(dev.documents) == 13
+    texts = [overview.provenance_note(dev), overview.date_note(dev), overview.reading(dev, view.groups)]
+    for text in texts:
+        assert not any(w in text for w in ("Pingxiang", "Panjin", "Xinyang", "Changsha"))
+    assert texts[0].startswith("13 reports from ")
+    basis = dev.documents["date_basis"].replace("", "unknown").value_counts()
+    assert f"{basis.index[0]} {basis.iloc[0]:,}" in texts[1]
+    assert f"Groups (`{view.group_by}`): {view.groups.nunique()}" in texts[2]
+    by_group = overview.corpus_by_group(dev, view.groups)
+    assert int(by_group["reports"].sum()) == 13 and by_group.filter(like="date_").to_numpy().sum() == 13

@@ -257,7 +257,9 @@ def reading(corpus: Corpus, groups: pd.Series | None = None) -> str:
     docs = corpus.documents
     n = len(docs)
     chars = docs["n_chars"]
-    scripts = docs.get("original_script", pd.Series(dtype=str)).fillna("").replace("", "unknown").value_counts()
+    given = docs.get("original_script", pd.Series("", index=docs.index)).fillna("").astype(str)
+    detected = docs.get("script_detected", pd.Series("", index=docs.index)).fillna("").astype(str)
+    scripts = given.where(given != "", detected).replace("", "unknown").value_counts()
     enc = docs.get("encoding", pd.Series(dtype=str)).fillna("").replace("", "unknown").value_counts()
     basis = _basis_counts(corpus)
     known = int(basis.drop([b for b in ("inferred", "unknown") if b in basis]).sum())
@@ -265,7 +267,7 @@ def reading(corpus: Corpus, groups: pd.Series | None = None) -> str:
              f"characters (median {int(chars.median()):,}); a report of median length has about "
              f"{int(docs['n_sentences'].median()):,} sentences, so any single count in later notebooks rests on a few "
              "dozen sentences per report.",
-             "Forms: " + ", ".join(f"{k} {v:,}" for k, v in scripts.items()) + "; encodings: "
+             "Scripts (as given, else as detected): " + ", ".join(f"{k} {v:,}" for k, v in scripts.items()) + "; encodings: "
              + ", ".join(f"{k} {v:,}" for k, v in enc.items()) + ".",
              f"The meeting date is stated or read from a dateline or the source for {known:,} of {n:,} reports; "
              f"{int(basis.get('inferred', 0)):,} are inferred from context and {int(basis.get('unknown', 0)):,} unknown."]
