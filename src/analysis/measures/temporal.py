@@ -461,11 +461,15 @@ def _tie_on_schedule(out: pd.DataFrame) -> pd.DataFrame:
     """``如期`` takes the dates of the report's resolved target nearest to it (by sentence; ties:
     the earlier), noted as ``ties to 「…」 (sentence n)``."""
     rows = out.index[out["source"] == "rule:on_schedule"]
+    if not len(rows):
+        return out
+    # the candidate targets of every report, split once (not a filter of the whole table per 如期)
+    targets = out[(out["refers_to"] == "target") & out["resolved"].astype(bool) & (out["source"] != "rule:on_schedule")]
+    by_doc = dict(tuple(targets.groupby("doc_id", sort=False)))
     for i in rows:
         doc, sent = out.at[i, "doc_id"], out.at[i, "sent_id"]
-        cand = out[(out["doc_id"] == doc) & (out["refers_to"] == "target") & out["resolved"].astype(bool)
-                   & (out["source"] != "rule:on_schedule")]
-        if cand.empty:
+        cand = by_doc.get(doc)
+        if cand is None or cand.empty:
             continue
         j = (cand["sent_id"] - sent).abs().sort_values(kind="mergesort").index[0]
         where = "the headline" if cand.at[j, "sent_id"] == TITLE_SENT_ID else f"sentence {cand.at[j, 'sent_id']}"
