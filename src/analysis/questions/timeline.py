@@ -612,7 +612,7 @@ def expression_rates_by_group(rates: pd.DataFrame, view) -> pd.DataFrame:
     table = pd.DataFrame({"n_reports": means["n_reports"], "expressions": sums["n_expressions"],
                           "unresolved": sums["unresolved"], "mean_per_1k": means["mean"].round(2),
                           "ci_low": means["ci_low"].round(2), "ci_high": means["ci_high"].round(2)})
-    return table.rename_axis(view.group_by)
+    return table.reindex(means.index).rename_axis(view.group_by)
 
 
 def stages_by_group(cs: pd.DataFrame, view) -> pd.DataFrame:
@@ -725,7 +725,7 @@ def axis_summary_by_group(points: pd.DataFrame, horizons: pd.DataFrame, corpus: 
     if len(horizons):
         h = horizons["horizon_years"].groupby(_group_of(view, horizons.index), sort=False).agg(["median", "size"])
         text += ("Median horizon of a report's furthest dated promise, in years after its meeting year: "
-                 + "; ".join(f"{g} {r['median']:g} (n={int(r['size'])} reports)" for g, r in h.iterrows()) + ".")
+                 + "; ".join(f"{g} {r['median']:g} (n={int(r['size'])})" for g, r in h.iterrows()) + ".")
     else:
         text += "No report with a known meeting year makes a dated promise."
     return text
@@ -767,7 +767,7 @@ def orientation_summary_by_group(by_group: pd.DataFrame, diffs: pd.DataFrame, vi
     and how many pairwise differences stay below ``alpha`` after Holm's correction."""
     def fmt(r):
         ci = "" if pd.isna(r["ci_low"]) else f", interval {r['ci_low']:.0%}–{r['ci_high']:.0%}"
-        return f"{r['group']} ({r['mean']:.0%}{ci}; n={int(r['n_reports'])} reports)"
+        return f"{r['group']} ({r['mean']:.0%}{ci}; n={int(r['n_reports'])})"
 
     parts = []
     for o in ORIENTATIONS:
@@ -827,3 +827,15 @@ def promises_summary(promises: pd.DataFrame, corpus: Corpus, limit: int = 5) -> 
             + ". Spoken by a named official: "
             f"{int((~promises['speaker'].isin(['narration', '会议', 'headline'])).sum()):,}; stated by the report itself: "
             f"{int((promises['speaker'] == 'narration').sum()):,}.")
+
+
+def directive_check_summary(against: pd.DataFrame) -> str:
+    """:func:`orientation_against_directives` in one sentence, over all reports: future sentences
+    with a cue of their own, and the range over reports of the agreement of "present" with
+    "carries a directive"."""
+    own = int((against["future"] - against["future_by_directive_only"]).sum())
+    agree = against["present_equals_directive"].dropna()
+    return (f"Of {int(against['future'].sum()):,} future sentences in {len(against):,} reports, {own:,} carry a future cue "
+            "of their own (要, 力争, a target) besides any directive marker. \"Present\" and \"carries a directive\" "
+            + (f"agree on {agree.min():.0%}–{agree.max():.0%} of the sentences of a report (median "
+               f"{agree.median():.0%} over reports)." if len(agree) else "cannot be compared: no report has sentences."))
