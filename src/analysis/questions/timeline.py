@@ -101,14 +101,20 @@ def meeting_stage(corpus: Corpus) -> pd.DataFrame:
     lex = load_stages(corpus)
     ev = stage_evidence(corpus)
     info = {s["stage"]: s for s in lex["stages"]}
+    # one pass over the evidence: per report and stage, the cues in the name and in the body, the
+    # first evidence row and the name cues (in order); no table operation per report
+    found: dict[str, dict[str, dict]] = {}
+    for d, st, where, cue, text in zip(ev["doc_id"], ev["stage"], ev["where"], ev["cue"], ev["text"]):
+        f = found.setdefault(d, {}).setdefault(st, {"in_name": 0, "n": 0, "first": (where, cue, text), "name_cues": []})
+        f["n"] += 1
+        if where == "meeting_name":
+            f["in_name"] += 1
+            f["name_cues"].append(cue)
     rows = []
-    by_doc = dict(tuple(ev.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
     for doc_id in corpus.doc_ids:
-        e = by_doc.get(doc_id, ev.iloc[:0])
-        scores = {}
-        for st, g in e.groupby("stage"):
-            in_name = int((g["where"] == "meeting_name").sum())
-            scores[st] = (in_name, len(g) - in_name, in_name * lex["name_weight"] + len(g) - in_name)
+        stages = found.get(doc_id, {})
+        scores = {st: (f["in_name"], f["n"] - f["in_name"], f["in_name"] * lex["name_weight"] + f["n"] - f["in_name"])
+                  for st, f in stages.items()}
         if not scores:
             rows.append({"doc_id": doc_id, "stage": "unknown", "evidence": "no stage cue in name or text",
                          "label_en": "unknown", "name_cues": "", "content_hits": 0, "score": 0, "all_stages": ""})
@@ -116,13 +122,12 @@ def meeting_stage(corpus: Corpus) -> pd.DataFrame:
         named = [s for s in scores if scores[s][0]]
         pick = min(named, key=lambda s: info[s]["rank"]) if named else \
             min(scores, key=lambda s: (-scores[s][2], info[s]["rank"]))
-        g = e[e["stage"] == pick]
-        first = g.iloc[0]
-        where = "meeting name" if first["where"] == "meeting_name" else first["where"]
-        evidence = f"{where}: 「{first['cue']}」 in {first['text']}"
+        where, cue, text = stages[pick]["first"]
+        where = "meeting name" if where == "meeting_name" else where
+        evidence = f"{where}: 「{cue}」 in {text}"
         ranked = sorted(scores, key=lambda s: (info[s]["rank"]))
         rows.append({"doc_id": doc_id, "stage": pick, "evidence": evidence, "label_en": info[pick]["label_en"],
-                     "name_cues": "、".join(dict.fromkeys(g.loc[g["where"] == "meeting_name", "cue"])),
+                     "name_cues": "、".join(dict.fromkeys(stages[pick]["name_cues"])),
                      "content_hits": scores[pick][1], "score": scores[pick][2],
                      "all_stages": "; ".join(f"{s} {scores[s][2]}" for s in ranked)})
     return pd.DataFrame(rows)
@@ -152,11 +157,12 @@ def _names_campaign(text: str, spellings: list) -> bool:
 
 
 def _campaign_parts(corpus: Corpus, doc_id: str, docs: pd.DataFrame | None = None,
-                    sentences: pd.DataFrame | None = None) -> list[tuple[str, str, str]]:
+                    sentences=None) -> list[tuple[str, str, str]]:
     """``(where, weight key, text)`` of every part of a report that can name a campaign: the
     meeting name cut at 暨/、, the headline cut at spaces and punctuation, each body clause (cut
     at a 、 that opens a new dated item, :data:`DATED_LIST_RE`). ``docs`` (the documents indexed
-    by doc_id) and ``sentences`` (this report's sentences) may be passed in by a caller that
+    by doc_id) and ``sentences`` (this report's ``sent_id`` and ``text`` columns, as a table or
+    a dict of lists) may be passed in by a caller that
     loops over the reports, so the corpus-wide tables are not re-indexed or filtered per report."""
     docs = corpus.documents.set_index("doc_id") if docs is None else docs
     sents = corpus.sentences[corpus.sentences["doc_id"] == doc_id] if sentences is None else sentences
@@ -191,21 +197,29 @@ def campaign_stages(corpus: Corpus) -> pd.DataFrame:
     promises = dated_promises(corpus)
     # the corpus-wide tables split by report once (not filtered per report and campaign)
     docs = corpus.documents.set_index("doc_id")
-    sents_by_doc = dict(tuple(corpus.sentences.groupby("doc_id", sort=False)))
-    promises_by_doc = dict(tuple(promises.groupby("doc_id", sort=False)))
-    no_sents, no_promises = corpus.sentences.iloc[:0], promises.iloc[:0]
+    sents_by_doc: dict[str, dict[str, list]] = {}
+    for d, sid, text in zip(corpus.sentences["doc_id"], corpus.sentences["sent_id"], corpus.sentences["text"]):
+        got = sents_by_doc.setdefault(d, {"sent_id": [], "text": []})
+        got["sent_id"].append(sid)
+        got["text"].append(text)
+    promises_by_doc: dict[str, list] = {}
+    for d, what, by_when in zip(promises["doc_id"], promises["what"], promises["by_when"]):
+        promises_by_doc.setdefault(d, []).append((what, by_when))
+    no_sents = {"sent_id": [], "text": []}
     whole = None
     rows = []
     for doc_id in corpus.doc_ids:
         listed = [c for c in str(camp.get(doc_id) or "").split(";") if c.strip()]
         if not listed:
-            whole = meeting_stage(corpus).set_index("doc_id") if whole is None else whole
-            w = whole.loc[doc_id]
+            if whole is None:
+                ms = meeting_stage(corpus)
+                whole = dict(zip(ms["doc_id"], ms.to_dict("records")))
+            w = whole[doc_id]
             rows.append({"doc_id": doc_id, "campaign": "", "stage": w["stage"], "label_en": w["label_en"],
                          "evidence": w["evidence"], "score": w["score"], "all_stages": w["all_stages"], "target": ""})
             continue
         parts = _campaign_parts(corpus, doc_id, docs, sents_by_doc.get(doc_id, no_sents))
-        mine_promises = promises_by_doc.get(doc_id, no_promises)
+        mine_promises = promises_by_doc.get(doc_id, [])
         for c in listed:
             spellings = names.get(c, [c])
             mine = [p for p in parts if _names_campaign(p[2], spellings)]
@@ -217,8 +231,7 @@ def campaign_stages(corpus: Corpus) -> pd.DataFrame:
                         in_name, body = in_name + (weight == "name"), body + (weight != "name")
                         scores[st] = (in_name, body, in_name * lex["name_weight"] + body)
                         first.setdefault(st, f"{where}: 「{m.group(0)}」 in {text}")
-            pr = mine_promises[mine_promises["what"].map(lambda w, sp=spellings: _names_campaign(w, sp)).astype(bool)]
-            target = "; ".join(dict.fromkeys(pr["by_when"]))
+            target = "; ".join(dict.fromkeys(b for w, b in mine_promises if _names_campaign(w, spellings)))
             if not scores:
                 rows.append({"doc_id": doc_id, "campaign": c, "stage": "unknown", "label_en": "unknown",
                              "evidence": "no stage cue where the report names this campaign", "score": 0,
@@ -239,13 +252,11 @@ def stages_in_words(corpus: Corpus) -> dict[str, str]:
     """``doc_id -> '全国文明城市: campaigning for the title (target 2023-12-31); …'``: each campaign's
     stage in words, for figures and profiles."""
     cs = campaign_stages(corpus)
-    out = {}
-    for doc_id, g in cs.groupby("doc_id", sort=False):
-        out[doc_id] = "; ".join((f"{r.campaign}: " if r.campaign else "") + r.label_en
-                                + (f" (target {t})" if (t := ", ".join(x for x in r.target.split("; ")
-                                                                      if x[:1].isdigit())) else "")
-                                for r in g.itertuples())
-    return out
+    parts: dict[str, list[str]] = {}   # one pass over the table, reports in order of first appearance
+    for doc_id, campaign, label_en, target in zip(cs["doc_id"], cs["campaign"], cs["label_en"], cs["target"]):
+        t = ", ".join(x for x in target.split("; ") if x[:1].isdigit())
+        parts.setdefault(doc_id, []).append((f"{campaign}: " if campaign else "") + label_en + (f" (target {t})" if t else ""))
+    return {doc_id: "; ".join(p) for doc_id, p in parts.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,7 +291,8 @@ def _promise_expressions(corpus: Corpus) -> pd.DataFrame:
     for r in ex.itertuples():
         clause = clause_at(r.sentence, r.start_char, r.end_char)
         has_cue = any(c in clause for c in lex["refers_to"]["target"])
-        future_event = (r.refers_to == "event" and isinstance(r.end, str) and r.end > (r.base_date or "") and has_cue)
+        base = r.base_date if isinstance(r.base_date, str) else ""   # no meeting date: None, or NaN after a table op
+        future_event = (r.refers_to == "event" and isinstance(r.end, str) and r.end > base and has_cue)
         unresolved_event = r.refers_to == "event" and not r.resolved and has_cue
         if (r.refers_to == "target" and r.kind in ("deadline", "interval", "point")) or future_event or unresolved_event:
             keep.append(r.Index)
@@ -321,13 +333,17 @@ def dated_promises(corpus: Corpus) -> pd.DataFrame:
     ties = px[px["source"] == "rule:on_schedule"]
     px = px[px["source"] != "rule:on_schedule"]
     rows = []
-    for (doc_id, sent_id, what), g in px.groupby(["doc_id", "sent_id", "what"], sort=False):
-        first = g.iloc[0]
-        ends = sorted(e for e in g["end"] if isinstance(e, str))
+    groups: dict[tuple, list[dict]] = {}   # (report, sentence, clause) -> its expressions, in one pass
+    for x in px[["doc_id", "sent_id", "what", "end", "start", "kind", "part", "sentence", "surface",
+                 "resolved"]].to_dict("records"):
+        groups.setdefault((x["doc_id"], x["sent_id"], x["what"]), []).append(x)
+    for (doc_id, sent_id, what), g in groups.items():
+        first = g[0]
+        ends = sorted(x["end"] for x in g if isinstance(x["end"], str))
         if ends:
             by_when = ends[0]
         else:
-            by_when = "open" if ((g["kind"] == "interval") & g["start"].notna()).any() else "unresolved"
+            by_when = "open" if any(x["kind"] == "interval" and pd.notna(x["start"]) for x in g) else "unresolved"
         who = who_said.get((doc_id, sent_id))
         if first["part"] == "title":
             speaker = "headline"
@@ -335,10 +351,10 @@ def dated_promises(corpus: Corpus) -> pd.DataFrame:
             speaker = who["speaker"] if who is not None and isinstance(who["speaker"], str) else "narration"
         rows.append({"doc_id": doc_id, "what": what, "by_when": by_when, "speaker": speaker,
                      "sentence": first["sentence"], "sent_id": int(sent_id), "part": first["part"],
-                     "surface": "、".join(g["surface"]),
-                     "horizons": "; ".join(f"{x.surface} → {x.end if isinstance(x.end, str) else 'no end'}"
-                                           for x in g.itertuples()),
-                     "n_horizons": len(g), "kind": first["kind"], "resolved": bool(g["resolved"].all()),
+                     "surface": "、".join(x["surface"] for x in g),
+                     "horizons": "; ".join(f"{x['surface']} → {x['end'] if isinstance(x['end'], str) else 'no end'}"
+                                           for x in g),
+                     "n_horizons": len(g), "kind": first["kind"], "resolved": all(bool(x["resolved"]) for x in g),
                      "restated": "",
                      "role": who["role"] if who is not None and isinstance(who["role"], str) else "",
                      "attribution": who["attribution"] if who is not None else ""})
@@ -388,10 +404,12 @@ def sentence_orientation(corpus: Corpus) -> pd.DataFrame:
     by_sent: dict[tuple, list] = {}   # each sentence's dated cues, in one pass over the expressions
     for x in ex.itertuples():
         if x.refers_to in ("achievement", "past_start", "past") or (
-                x.refers_to == "event" and isinstance(x.end, str) and x.base_date and x.end < x.base_date):
+                x.refers_to == "event" and isinstance(x.end, str) and isinstance(x.base_date, str) and x.base_date
+                and x.end < x.base_date):
             which = "past"
         elif x.refers_to == "target" or (
-                x.refers_to == "event" and isinstance(x.start, str) and x.base_date and x.start > x.base_date):
+                x.refers_to == "event" and isinstance(x.start, str) and isinstance(x.base_date, str) and x.base_date
+                and x.start > x.base_date):
             which = "future"
         elif x.refers_to == "present" and x.kind != "recurrence":
             which = "present"
@@ -484,13 +502,17 @@ def timeline_points(corpus: Corpus) -> pd.DataFrame:
                          "end": end, "surface": words.get(m.doc_id, ""), "sent_id": -1, "n_mentions": 1})
     keep = ex[ex["resolved"] & ex["refers_to"].isin(draw) & ex["part"].isin(["body", "title"])
               & ~ex["source"].isin(cfg.get("drop_sources", []))]
-    lanes = mt.set_index("doc_id")
-    for (doc_id, start, end), g in keep.groupby(["doc_id", "start", "end"], sort=False):
-        longest = max(g.itertuples(), key=lambda x: (len(x.surface), -x.sent_id))
-        rows.append({"doc_id": doc_id, "lane": lanes.at[doc_id, "city"] or lanes.at[doc_id, "label"],
-                     "label": lanes.at[doc_id, "label"], "admin_level": lanes.at[doc_id, "admin_level"],
-                     "what": longest.refers_to, "start": start, "end": end, "surface": longest.surface,
-                     "sent_id": int(longest.sent_id), "n_mentions": len(g)})
+    lanes = dict(zip(mt["doc_id"], zip(mt["city"], mt["label"], mt["admin_level"])))
+    items: dict[tuple, list] = {}   # (report, start, end) -> its expressions, in one pass (keys in order met)
+    for doc_id, start, end, surface, sent_id, refers_to in zip(keep["doc_id"], keep["start"], keep["end"],
+                                                               keep["surface"], keep["sent_id"], keep["refers_to"]):
+        items.setdefault((doc_id, start, end), []).append((surface, sent_id, refers_to))
+    for (doc_id, start, end), g in items.items():
+        surface, sent_id, refers_to = max(g, key=lambda x: (len(x[0]), -x[1]))
+        city, label, admin_level = lanes[doc_id]
+        rows.append({"doc_id": doc_id, "lane": city or label, "label": label, "admin_level": admin_level,
+                     "what": refers_to, "start": start, "end": end, "surface": surface,
+                     "sent_id": int(sent_id), "n_mentions": len(g)})
     out = pd.DataFrame(rows, columns=["doc_id", "lane", "label", "admin_level", "what", "start", "end", "surface",
                                       "sent_id", "n_mentions"])
     order = {d: i for i, d in enumerate(corpus.doc_ids)}
@@ -505,18 +527,20 @@ def orientation_against_directives(corpus: Corpus) -> pd.DataFrame:
     ``present, present_and_directive, past, none`` (no cue at all) and ``present_equals_directive``
     (share of sentences where "present" and "carries a directive" agree)."""
     so = sentence_orientation(corpus)
-    rows = []
-    by_doc = dict(tuple(so.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
-    for doc_id in corpus.doc_ids:
-        g = by_doc.get(doc_id, so.iloc[:0])
-        only = g["future"] & g["directive"] & (g["cues"].str.extract(r"future: ([^;]*)")[0].fillna("") == "directive")
-        n = len(g)
-        rows.append({"report": corpus.labels[doc_id], "n_sentences": n, "n_directive": int(g["directive"].sum()),
-                     "future": int(g["future"].sum()), "future_by_directive_only": int(only.sum()),
-                     "present": int(g["present"].sum()), "present_and_directive": int((g["present"] & g["directive"]).sum()),
-                     "past": int(g["past"].sum()), "none": int((~g[ORIENTATIONS].any(axis=1)).sum()),
-                     "present_equals_directive": float((g["present"] == g["directive"]).mean()) if n else float("nan")})
-    return pd.DataFrame(rows).set_index("report")
+    # per-sentence flags, then one group-by over the corpus (no table operation per report)
+    only = so["future"] & so["directive"] & (so["cues"].str.extract(r"future: ([^;]*)")[0].fillna("") == "directive")
+    flags = pd.DataFrame({"doc_id": so["doc_id"], "n_sentences": 1, "n_directive": so["directive"].astype(int),
+                          "future": so["future"].astype(int), "future_by_directive_only": only.astype(int),
+                          "present": so["present"].astype(int),
+                          "present_and_directive": (so["present"] & so["directive"]).astype(int),
+                          "past": so["past"].astype(int), "none": (~so[ORIENTATIONS].any(axis=1)).astype(int),
+                          "agree": (so["present"] == so["directive"]).astype(float)})
+    by_doc = flags.groupby("doc_id", sort=False)
+    out = by_doc.sum().drop(columns="agree").reindex(corpus.doc_ids, fill_value=0).astype("int64")
+    out["present_equals_directive"] = by_doc["agree"].mean().reindex(corpus.doc_ids).astype(float)
+    labels = corpus.labels
+    out.index = [labels[d] for d in out.index]
+    return out.rename_axis("report")
 
 
 def axis_ends(points: pd.DataFrame) -> dict:
