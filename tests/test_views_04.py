@@ -161,3 +161,4 @@ def test_group_figures_on_the_bundled_reports_by_province(corpus, by_province):
     fig = plot_group_years(tl.year_axis(tl.meetings(corpus), tl.dated_promises(corpus), by_province), by_province)
     # every year from the first meeting (2015) to the last promise (2025) is a column
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [str(y) for y in range(2015, 2026)]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["江西 (n=2)", "湖南 (n=1)", "辽宁 (n=1)", "河南 (n=1)"]

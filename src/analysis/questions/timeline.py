@@ -775,10 +775,14 @@ def orientation_differences(orient: pd.DataFrame, view) -> pd.DataFrame:
     ``p_holm`` is Holm-adjusted over the whole family (all pairs of the three orientations)."""
     from analysis.measures.stats import group_differences, holm
 
+    import warnings
+
     frames = []
     for o in ORIENTATIONS:
         share = orient.loc[orient["orientation"] == o].set_index("doc_id")["share"]
-        frames.append(group_differences(share, _group_of(view, share.index)).assign(orientation=o))
+        with warnings.catch_warnings():   # near-identical shares (reposts of one report): Welch's t is still defined
+            warnings.filterwarnings("ignore", message="Precision loss occurred", category=RuntimeWarning)
+            frames.append(group_differences(share, _group_of(view, share.index)).assign(orientation=o))
     out = pd.concat(frames, ignore_index=True)
     out["p_holm"] = holm(out["p_value"]) if len(out) else []
     cols = ["orientation", "group_a", "group_b", "n_a", "n_b", "difference", "ci_low", "ci_high", "p_value", "p_holm"]
@@ -808,6 +812,8 @@ def orientation_summary_by_group(by_group: pd.DataFrame, diffs: pd.DataFrame, vi
                                      f"(interval {r.ci_low:+.1%} to {r.ci_high:+.1%})"
                                      for r in firm.sort_values("p_holm", kind="mergesort").head(5).itertuples())
                     + (f" and {len(firm) - 5:,} more" if len(firm) > 5 else "") if len(firm) else "") + ".")
+    elif by_group["group"].nunique() < 2:
+        text += "There is one group only, so no difference between groups is tested."
     else:
         text += "No two groups have two or more reports each, so no difference is tested."
     return text

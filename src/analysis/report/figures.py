@@ -513,7 +513,9 @@ def plot_group_years(axis: pd.DataFrame, view):
     pool = _pool_map(view)
     t = axis.assign(group=axis["group"].map(lambda g: pool.get(g, "other")))
     t = t.groupby(["group", "what", "period", "start_year"], sort=False)["n_reports"].sum().reset_index()
-    names = [g for g in dict.fromkeys(pool.values()) if g in set(t["group"])] or ["(none)"]
+    pooled = _pooled(view, view.groups)
+    sizes = pooled.value_counts()
+    names = list(dict.fromkeys(pooled)) or ["(none)"]   # every group, one with no year on the axis too
     periods = ["—"]
     if len(t):   # every year (or span of years) from the first to the last, empty ones included
         first = t.sort_values("start_year", kind="mergesort").iloc[0]
@@ -535,11 +537,12 @@ def plot_group_years(axis: pd.DataFrame, view):
                         ax.text(j, i, str(v), ha="center", va="center", fontsize=6.5,
                                 color="white" if v > peak * 0.6 else "black")
         ax.set_xticks(range(len(periods)), periods, rotation=90 if len(periods) > 12 else 45, fontsize=7)
-        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.set_yticks(range(len(names)), [f"{g} (n={int(sizes.get(g, 0))})" for g in names], fontsize=8)
         ax.set_title(title, fontsize=10)
         ax.grid(False)
     axes[0].set_ylabel(view.group_by)
-    fig.suptitle(f"The time axis by year and by {view.group_by} (cells: number of reports)", fontsize=11)
+    fig.suptitle(f"The time axis by year and by {view.group_by} (cells: number of reports; n: reports in the group)",
+                 fontsize=11)
     fig.tight_layout()
     return with_data(fig, t)
 
