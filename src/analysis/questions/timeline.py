@@ -9,6 +9,7 @@ Nothing is dropped: an expression that cannot be dated is kept with ``resolved=F
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,14 @@ from analysis.loading.corpus import Corpus
 from analysis.loading.memo import memoised
 from analysis.measures.directives import DIRECTIVES_FILE, directive_markers
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers
-from analysis.measures.stats import setting, wilson, wilson_interval  # noqa: F401 (wilson: re-exported)
+from analysis.measures.stats import (  # noqa: F401 (wilson: re-exported)
+    group_differences,
+    group_means,
+    holm,
+    setting,
+    wilson,
+    wilson_interval,
+)
 from analysis.measures.temporal import (  # noqa: F401
     CLAUSE_RE,
     EVENTS_FILE,
@@ -628,8 +636,6 @@ def expression_rates_by_group(rates: pd.DataFrame, view) -> pd.DataFrame:
     """:func:`expression_rates` by group: reports, expressions and unresolved ones in all, and the
     mean per-report rate per 1,000 characters with its bootstrap interval over reports
     (:func:`analysis.measures.stats.group_means`)."""
-    from analysis.measures.stats import group_means
-
     groups = _group_of(view, rates.index)
     means = group_means(rates["per_1k"], groups).set_index("group")
     sums = rates[["n_expressions", "unresolved"]].groupby(groups).sum()
@@ -759,8 +765,6 @@ def orientation_by_group(orient: pd.DataFrame, view) -> pd.DataFrame:
     """For each orientation and group: the mean of the per-report shares with a bootstrap interval
     over reports (:func:`analysis.measures.stats.group_means`; a report without sentences is left
     out). Long: ``orientation, group, n_reports, mean, ci_low, ci_high``."""
-    from analysis.measures.stats import group_means
-
     frames = []
     for o in ORIENTATIONS:
         share = orient.loc[orient["orientation"] == o].set_index("doc_id")["share"]
@@ -773,10 +777,6 @@ def orientation_differences(orient: pd.DataFrame, view) -> pd.DataFrame:
     """Every pair of groups, for each orientation: difference of mean per-report shares with a
     bootstrap interval over reports and Welch's p (:func:`analysis.measures.stats.group_differences`);
     ``p_holm`` is Holm-adjusted over the whole family (all pairs of the three orientations)."""
-    from analysis.measures.stats import group_differences, holm
-
-    import warnings
-
     frames = []
     for o in ORIENTATIONS:
         share = orient.loc[orient["orientation"] == o].set_index("doc_id")["share"]
@@ -823,8 +823,6 @@ def promises_by_group(promises: pd.DataFrame, corpus: Corpus, view) -> pd.DataFr
     """Dated promises by group: reports, reports with at least one promise, promises in all (dated,
     open), promises by a named official, and the mean number of promises per report with a
     bootstrap interval over reports."""
-    from analysis.measures.stats import group_means
-
     per_doc = promises.groupby("doc_id").size().reindex(corpus.doc_ids, fill_value=0)
     groups = _group_of(view, corpus.doc_ids)
     means = group_means(per_doc.astype(float), groups).set_index("group")
