@@ -164,6 +164,7 @@ def test_blank_metadata_cells_are_filled_from_the_text(tmp_path, raw_only):
     and a city, blank dates and speakers): the blank cells get the text's values, marked ``text only``;
     a filled cell still wins."""
     import pandas as pd
+
     from conftest import dev_copy
 
     root = dev_copy(tmp_path / "c", DEV_FILES)
