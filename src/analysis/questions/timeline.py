@@ -81,6 +81,7 @@ def stage_evidence(corpus: Corpus) -> pd.DataFrame:
     lex = load_stages(corpus)
     names = dict(zip(corpus.documents["doc_id"], corpus.documents.get("meeting_name", pd.Series(dtype=str))))
     rows = []
+    sents = list(zip(corpus.sentences["doc_id"], corpus.sentences["sent_id"], corpus.sentences["text"]))
     for st in lex["stages"]:
         rx = _cue_regex(st["cues"])
         for doc_id in corpus.doc_ids:
@@ -88,10 +89,14 @@ def stage_evidence(corpus: Corpus) -> pd.DataFrame:
             for m in rx.finditer(name if isinstance(name, str) else ""):
                 rows.append({"doc_id": doc_id, "stage": st["stage"], "where": "meeting_name", "cue": m.group(0),
                              "text": name})
-        for r in corpus.sentences.itertuples():
-            for m in rx.finditer(r.text):
-                rows.append({"doc_id": r.doc_id, "stage": st["stage"], "where": f"sentence {r.sent_id}",
-                             "cue": m.group(0), "text": r.text})
+        cues: dict[str, list[str]] = {}   # a sentence repeated across reports is searched once
+        for doc_id, sent_id, text in sents:
+            found = cues.get(text)
+            if found is None:
+                found = cues[text] = [m.group(0) for m in rx.finditer(text)]
+            for cue in found:
+                rows.append({"doc_id": doc_id, "stage": st["stage"], "where": f"sentence {sent_id}", "cue": cue,
+                             "text": text})
     return pd.DataFrame(rows, columns=["doc_id", "stage", "where", "cue", "text"])
 
 
