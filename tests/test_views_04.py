@@ -162,3 +162,17 @@ def test_group_figures_on_the_bundled_reports_by_province(corpus, by_province):
     # every year from the first meeting (2015) to the last promise (2025) is a column
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [str(y) for y in range(2015, 2026)]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["江西 (n=2)", "湖南 (n=1)", "辽宁 (n=1)", "河南 (n=1)"]
+
+
+def test_a_report_without_a_meeting_date_does_not_break_orientation_or_promises(monkeypatch):
+    """A string column holds a missing meeting date as NaN, not None (a corpus where some reports
+    have no date: 474 of the 1,000 synthetic ones): orientation and promises treat it as no date."""
+    from analysis import load_corpus
+
+    fresh = load_corpus(progress=False)          # its own memo: the patched table stays in this test
+    ex = tl.expressions(fresh)
+    ex["base_date"] = ex["base_date"].astype(object).where(ex["doc_id"] != "panjin_2023", np.nan)
+    monkeypatch.setattr(tl, "expressions", lambda corpus, include_rejected=False: ex.copy())
+    so = tl.sentence_orientation(fresh)
+    assert len(so) == len(fresh.sentences)
+    assert list(tl.dated_promises(fresh).columns) == tl.PROMISE_COLUMNS
