@@ -461,16 +461,27 @@ def _tie_on_schedule(out: pd.DataFrame) -> pd.DataFrame:
     """``如期`` takes the dates of the report's resolved target nearest to it (by sentence; ties:
     the earlier), noted as ``ties to 「…」 (sentence n)``."""
     rows = out.index[out["source"] == "rule:on_schedule"]
+    if not len(rows):
+        return out
+    # the candidate targets of every report, split once (not a filter of the whole table per 如期)
+    targets = out[(out["refers_to"] == "target") & out["resolved"].astype(bool) & (out["source"] != "rule:on_schedule")]
+    by_doc = dict(tuple(targets.groupby("doc_id", sort=False)))
+    changed, dates, notes = [], [], []
     for i in rows:
         doc, sent = out.at[i, "doc_id"], out.at[i, "sent_id"]
-        cand = out[(out["doc_id"] == doc) & (out["refers_to"] == "target") & out["resolved"].astype(bool)
-                   & (out["source"] != "rule:on_schedule")]
-        if cand.empty:
+        cand = by_doc.get(doc)
+        if cand is None or cand.empty:
             continue
         j = (cand["sent_id"] - sent).abs().sort_values(kind="mergesort").index[0]
         where = "the headline" if cand.at[j, "sent_id"] == TITLE_SENT_ID else f"sentence {cand.at[j, 'sent_id']}"
-        out.loc[i, ["start", "end", "resolved"]] = [cand.at[j, "start"], cand.at[j, "end"], True]
-        out.at[i, "note"] = f"如期 ties to 「{cand.at[j, 'surface']}」 ({where})"
+        changed.append(i)
+        dates.append((cand.at[j, "start"], cand.at[j, "end"]))
+        notes.append(f"如期 ties to 「{cand.at[j, 'surface']}」 ({where})")
+    if changed:   # written at once, not one indexed assignment per 如期
+        out.loc[changed, "start"] = [a for a, _ in dates]
+        out.loc[changed, "end"] = [b for _, b in dates]
+        out.loc[changed, "resolved"] = True
+        out.loc[changed, "note"] = notes
     return out
 
 
@@ -492,10 +503,19 @@ def all_expressions(corpus: Corpus) -> pd.DataFrame:
     provinces = dict(zip(corpus.documents["doc_id"], corpus.documents.get("province", pd.Series(dtype=str))))
     titles = dict(zip(corpus.documents["doc_id"], corpus.documents.get("title", pd.Series(dtype=str))))
     rows = []
+    # a sentence read against the same dates and province gives the same rows: read each distinct
+    # one once (a corpus repeats its formulas, and reposts repeat whole reports); the rows are
+    # copied into the table, never changed in place
+    readings: dict[tuple, list[dict]] = {}
 
     def add(doc_id, sent_id, part, text, info):
         prov = provinces.get(doc_id)
-        for x in _expressions_in(text, info, prov if isinstance(prov, str) else "", corpus.lexicon):
+        prov = prov if isinstance(prov, str) else ""
+        key = (text, info["base"], info["bounds"], info["raw"], info["published"], prov)
+        found = readings.get(key)
+        if found is None:
+            found = readings[key] = _expressions_in(text, info, prov, corpus.lexicon)
+        for x in found:
             rows.append({"doc_id": doc_id, "sent_id": sent_id, "part": part, **x,
                          "base_date": info["raw"] or None, "base_basis": info["basis"],
                          "published": info["published"].isoformat() if info["published"] else None,

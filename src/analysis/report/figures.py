@@ -493,3 +493,101 @@ def plot_group_distribution(values: pd.Series, view, title: str, xlabel: str, do
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return with_data(fig, means)
+
+
+# --- group views of notebook 04 ---
+
+
+def _pool_map(view) -> dict:
+    """group -> the label a figure draws it under (the view's smallest groups pooled as ``other``)."""
+    pooled = _pooled(view, view.groups)
+    return dict(zip(view.groups, pooled))
+
+
+def plot_group_years(axis: pd.DataFrame, view):
+    """The time axis by group: two heatmaps sharing their rows (groups, at most the view's
+    ``max_panels``, the rest pooled as ``other``) and their columns (years, or spans of years):
+    how many reports met in each year, and how many reports have a dated promise due in each year
+    (:func:`analysis.questions.timeline.year_axis`). The size depends on the number of groups and
+    years shown, never on the number of reports."""
+    pool = _pool_map(view)
+    t = axis.assign(group=axis["group"].map(lambda g: pool.get(g, "other")))
+    t = t.groupby(["group", "what", "period", "start_year"], sort=False)["n_reports"].sum().reset_index()
+    pooled = _pooled(view, view.groups)
+    sizes = pooled.value_counts()
+    names = list(dict.fromkeys(pooled)) or ["(none)"]   # every group, one with no year on the axis too
+    periods = ["—"]
+    if len(t):   # every year (or span of years) from the first to the last, empty ones included
+        first = t.sort_values("start_year", kind="mergesort").iloc[0]
+        width = int(str(first["period"]).split("–")[1]) - int(first["start_year"]) + 1 if "–" in str(first["period"]) else 1
+        starts = range(int(t["start_year"].min()), int(t["start_year"].max()) + 1, width)
+        periods = [str(s) if width == 1 else f"{s}–{s + width - 1}" for s in starts]
+    fig, axes = plt.subplots(1, 2, figsize=(13, 0.42 * len(names) + 2.2), sharey=True)
+    for ax, what, title in zip(axes, ["meeting", "promise due"],
+                               ["Reports meeting in each year", "Reports with a dated promise due in each year"]):
+        grid = (t[t["what"] == what].pivot_table(index="group", columns="period", values="n_reports", aggfunc="sum")
+                .reindex(index=names, columns=periods).fillna(0))
+        ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="Blues", vmin=0)
+        if len(periods) <= 25:
+            peak = max(float(grid.to_numpy().max()), 1.0)
+            for i, g in enumerate(names):
+                for j, p in enumerate(periods):
+                    v = int(grid.at[g, p])
+                    if v:
+                        ax.text(j, i, str(v), ha="center", va="center", fontsize=6.5,
+                                color="white" if v > peak * 0.6 else "black")
+        ax.set_xticks(range(len(periods)), periods, rotation=90 if len(periods) > 12 else 45, fontsize=7)
+        ax.set_yticks(range(len(names)), [f"{g} (n={int(sizes.get(g, 0))})" for g in names], fontsize=8)
+        ax.set_title(title, fontsize=10)
+        ax.grid(False)
+    axes[0].set_ylabel(view.group_by)
+    fig.suptitle(f"The time axis by year and by {view.group_by} (cells: number of reports; n: reports in the group)",
+                 fontsize=11)
+    fig.tight_layout()
+    return with_data(fig, t)
+
+
+def plot_group_orientation(orient: pd.DataFrame, view, dots_max: int = 300):
+    """Past, present and future by group: three panels (one per orientation) sharing their rows
+    (groups, at most the view's ``max_panels``, the rest pooled as ``other``). Each report's share
+    of sentences is a dot (a box plot above ``dots_max`` reports), with the group mean and its
+    bootstrap interval over reports (:func:`analysis.measures.stats.group_means`). The size
+    depends on the number of groups, never on the number of reports."""
+    from analysis.measures.stats import group_means
+
+    pool = _pool_map(view)
+    frames = []
+    fig, axes = plt.subplots(1, len(ORIENTATIONS), figsize=(13, 0.45 * min(len(set(pool.values())), view.max_panels) + 2.0),
+                             sharey=True)
+    names = None
+    for ax, o in zip(axes, ORIENTATIONS):
+        share = orient.loc[orient["orientation"] == o].set_index("doc_id")["share"].dropna()
+        groups = share.index.to_series().map(view.groups).map(lambda g: pool.get(g, "other"))
+        means = group_means(share, groups)
+        if names is None:
+            names = list(means["group"])
+            y = {g: i for i, g in enumerate(reversed(names))}
+        frames.append(means.assign(orientation=o))
+        if len(share) <= dots_max:
+            rng = np.random.default_rng(0)   # a fixed jitter: reproducible bytes
+            ys = groups.map(y).to_numpy(dtype=float) + rng.uniform(-0.18, 0.18, len(share))
+            ax.plot(share.to_numpy(dtype=float), ys, "o", ms=3, alpha=0.5, color="#56B4E9", zorder=2)
+        else:
+            data = [share[groups == g].to_numpy(dtype=float) for g in reversed(names)]
+            ax.boxplot(data, positions=list(range(len(names))), orientation="horizontal", widths=0.5, showfliers=False)
+        for r in means.itertuples():
+            if r.group not in y:
+                continue
+            if not np.isnan(r.ci_low):
+                ax.plot([r.ci_low, r.ci_high], [y[r.group], y[r.group]], color="black", lw=2, zorder=3)
+            ax.plot(r.mean, y[r.group], "D", color="black", ms=5, zorder=4)
+        ax.set_xlim(0, 1)
+        ax.set_title(o, fontsize=10)
+        ax.set_xlabel("Share of the report's sentences")
+        ax.grid(axis="y", visible=False)
+    n_of = frames[0].set_index("group")["n_reports"]
+    axes[0].set_yticks(list(y.values()), [f"{g} (n={int(n_of.get(g, 0))})" for g in reversed(names)])
+    fig.suptitle(f"Temporal orientation by {view.group_by}: each report's shares, group means with bootstrap "
+                 "intervals over reports", fontsize=11)
+    fig.tight_layout()
+    return with_data(fig, pd.concat(frames, ignore_index=True))
