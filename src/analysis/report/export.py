@@ -289,12 +289,14 @@ def promises_table(corpus: Corpus, expressions: pd.DataFrame) -> pd.DataFrame:
     temporal expression (``expr_id``, offsets) and with the EDTF value of its deadline."""
     p = timeline.dated_promises(corpus)
     ex = expressions[expressions["kind"] != "rejected"]
+    # each sentence's expressions found once (not the whole table filtered for every promise)
+    in_sentence = {k: g for k, g in ex.groupby(["doc_id", "sent_id"], sort=False)}
     rows = []
     used: set[str] = set()
     for r in p.itertuples():
         # a promise with two horizons (全面振兴新突破三年行动、首战告捷) ties to its first expression
-        cand = ex[(ex["doc_id"] == r.doc_id) & (ex["sent_id"] == r.sent_id)
-                  & ex["surface"].isin(str(r.surface).split("、")) & ~ex["expr_id"].isin(used)]
+        same = in_sentence.get((r.doc_id, r.sent_id), ex.iloc[:0])
+        cand = same[same["surface"].isin(str(r.surface).split("、")) & ~same["expr_id"].isin(used)]
         e = cand.iloc[0] if len(cand) else None
         if e is not None:
             used.add(e["expr_id"])
@@ -321,14 +323,16 @@ def formula_occurrences_table(corpus: Corpus, formulas: pd.DataFrame) -> pd.Data
     """One row per occurrence of a shared formula in a sentence of a report that shares it."""
     rows = []
     sents = corpus.sentences
+    # each report's sentences split off once: the cost grows with the formulas' reports, not with reports × rows
+    by_doc = {d: list(zip(g["sent_id"], g["start"], g["text"])) for d, g in sents.groupby("doc_id", sort=False)}
     for f in formulas.itertuples():
         for doc in f.doc_ids.split(";"):
-            for s in sents[sents["doc_id"] == doc].itertuples():
-                pos = s.text.find(f.formula)
+            for sent_id, start, text in by_doc.get(doc, []):
+                pos = text.find(f.formula)
                 while pos >= 0:
-                    rows.append({"formula": f.formula, "rank": int(f.rank), "doc_id": doc, "sent_id": int(s.sent_id),
-                                 "start": int(s.start) + pos, "end": int(s.start) + pos + len(f.formula)})
-                    pos = s.text.find(f.formula, pos + 1)
+                    rows.append({"formula": f.formula, "rank": int(f.rank), "doc_id": doc, "sent_id": int(sent_id),
+                                 "start": int(start) + pos, "end": int(start) + pos + len(f.formula)})
+                    pos = text.find(f.formula, pos + 1)
     cols = ["formula", "rank", "doc_id", "sent_id", "start", "end"]
     return pd.DataFrame(rows, columns=cols).astype({"rank": "int64", "sent_id": "int64", "start": "int64", "end": "int64"})
 
