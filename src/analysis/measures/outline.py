@@ -163,8 +163,10 @@ def outline(corpus: Corpus) -> pd.DataFrame:
     frame = frame_re(corpus.lexicon)
     mins = {m["style"]: int(m.get("min_items", 1)) for m in corpus.lexicon.yaml(OUTLINE_FILE)["markers"]}
     frames = []
+    by_doc = dict(tuple(speech.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
+    empty = speech.iloc[:0]
     for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
-        spk = speech[speech["doc_id"] == doc_id].set_index("sent_id")
+        spk = by_doc.get(doc_id, empty).set_index("sent_id")
         frames.append(_outline_doc(doc_id, sents.reset_index(drop=True), spk, markers, frame, mins, corpus.lexicon))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTLINE_COLUMNS)
     ints = ["level", "num", "n_items", "announced_count", "first_sent", "last_sent", "start", "end"]
@@ -280,8 +282,10 @@ def outline_summary(corpus: Corpus) -> pd.DataFrame:
     ``items_per_level`` (``3 / 10 / 6``) and ``announced`` (``6 stated, 6 found``)."""
     items = outline(corpus)
     rows = []
+    by_doc = dict(tuple(items.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
+    empty = items.iloc[:0]
     for doc_id in corpus.doc_ids:
-        d = items[items["doc_id"] == doc_id]
+        d = by_doc.get(doc_id, empty)
         per_level = d.groupby("level").size()
         stated = d.drop_duplicates("list_id")
         stated = stated[stated["announced_count"] > 0]
