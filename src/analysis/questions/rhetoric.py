@@ -29,9 +29,11 @@ from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
 from analysis.loading.segmenter import jieba_dict_path
 from analysis.loading.tokenize import DICTIONARY_FILE, stopwords
-from analysis.measures.directives import DIRECTIVES_FILE, directive_markers, sentence_directives, token_offsets
+from analysis.measures.directives import DIRECTIVES_FILE, sentence_directives, token_offsets
+from analysis.measures.directives import directive_markers as _directive_markers
 from analysis.measures.keyness import keyness
-from analysis.measures.matching import count_substring, index_entries, match_runs, sentence_token_lists
+from analysis.measures.matching import count_substring, index_entries, match_runs
+from analysis.measures.matching import sentence_token_lists as _sentence_token_lists
 from analysis.measures.outline import OUTLINE_FILE, frame_re, outline, outline_summary
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers, mask_spans, name_spans
 from analysis.measures.stats import bootstrap_rate
@@ -40,6 +42,24 @@ from analysis.measures.text import cn_numeral
 REGISTER_FILE = "register.yaml"
 FORMULAS_FILE = "formulas.yaml"
 WORDCLOUDS_FILE = "wordclouds.yaml"
+
+
+# --------------------------------------------------------------------------------------------
+# shared inputs, computed once per corpus
+
+
+def directive_markers(data, tokens=None, lexicon=None) -> pd.DataFrame:
+    """:func:`analysis.measures.directives.directive_markers`, called with every argument spelled out
+    as :func:`~analysis.measures.directives.sentence_directives` calls it, so that the profile, the
+    strength shares and the marker tables share one stored result per corpus."""
+    return _directive_markers(data, tokens, lexicon)
+
+
+@memoised()
+def sentence_token_lists(corpus: Corpus) -> pd.DataFrame:
+    """:func:`analysis.measures.matching.sentence_token_lists` of the corpus, built once for the
+    register, the idioms and the other token measures of this module."""
+    return _sentence_token_lists(corpus)
 
 
 # --------------------------------------------------------------------------------------------
@@ -572,12 +592,18 @@ def four_char_idioms(corpus: Corpus) -> pd.DataFrame:
     reject = not_set_phrase_test(corpus)
     dropped = {e["phrase"] for e in cfg.get("not_idioms", [])}
     idioms = frozenset(w for w in idiom_set(corpus) if w not in dropped and not reject(w))
+    firsts = {w[0] for w in idioms}
     rows = []
     for r in sentence_token_lists(corpus).itertuples():
         toks, i = r.tokens, 0
         while i < len(toks):
-            for n in range(1, 5):
-                run = "".join(toks[i : i + n])
+            if toks[i] and toks[i][0] not in firsts:   # no idiom starts here
+                i += 1
+                continue
+            run, n = "", 0
+            while n < 4 and i + n < len(toks):   # tokens from i until four characters or more
+                run += toks[i + n]
+                n += 1
                 if len(run) >= 4:
                     break
             if len(run) == 4 and run in idioms:
