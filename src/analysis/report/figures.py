@@ -592,7 +592,7 @@ def wordcloud_groups(corpus: Corpus, weights: pd.DataFrame, view):
     names = names[: view.max_panels]
     by_group = {g: dict(zip(w["term"], w["g2"])) for g, w in weights.groupby("group", sort=False)}
     tokens = set(corpus.tokens["token"].unique())
-    return wordcloud_grid(by_group, {g: f"{g} ({int(sizes[g])} reports)" for g in names}, seed=lex["random_state"],
+    return wordcloud_grid(by_group, {g: f"{g} ({int(sizes[g])} report{'' if sizes[g] == 1 else 's'})" for g in names}, seed=lex["random_state"],
                           max_words=lex["max_words"], single_tokens=tokens,
                           title="What is distinctive in each group: words sized by keyness (G²) of the group's "
                                 "reports against the others'")
