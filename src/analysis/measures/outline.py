@@ -288,21 +288,28 @@ def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=OUTLINE_COLUMNS)
 
 
+@memoised(OUTLINE_FILE, SPEAKERS_FILE)
 def outline_summary(corpus: Corpus) -> pd.DataFrame:
     """Per report: ``n_lists, n_items, n_top_items, depth`` (deepest level, 0 without an outline),
-    ``items_per_level`` (``3 / 10 / 6``) and ``announced`` (``6 stated, 6 found``)."""
+    ``items_per_level`` (``3 / 10 / 6``) and ``announced`` (``6 stated, 6 found``). Computed by
+    group-bys over the corpus-wide outline (no pass over the table per report)."""
     items = outline(corpus)
-    rows = []
-    by_doc = dict(tuple(items.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
-    empty = items.iloc[:0]
-    for doc_id in corpus.doc_ids:
-        d = by_doc.get(doc_id, empty)
-        per_level = d.groupby("level").size()
-        stated = d.drop_duplicates("list_id")
-        stated = stated[stated["announced_count"] > 0]
-        rows.append({"doc_id": doc_id, "n_lists": d["list_id"].nunique(), "n_items": len(d),
-                     "n_top_items": int((d["level"] == 1).sum()), "depth": int(d["level"].max()) if len(d) else 0,
-                     "items_per_level": " / ".join(str(int(per_level.get(lv, 0))) for lv in per_level.index),
-                     "announced": "; ".join(f"{a} stated, {n} found" for a, n in
-                                            zip(stated["announced_count"], stated["n_items"]))})
-    return pd.DataFrame(rows).set_index("doc_id")
+    idx = pd.Index(corpus.doc_ids, name="doc_id")
+    by = items.groupby("doc_id", sort=False)
+    per_level = items.groupby(["doc_id", "level"]).size()
+    levels = {d: " / ".join(str(int(n)) for n in g.to_numpy())
+              for d, g in per_level.groupby(level="doc_id", sort=False)}
+    stated = items.drop_duplicates("list_id")
+    stated = stated[stated["announced_count"] > 0]
+    announced = {d: "; ".join(f"{a} stated, {n} found" for a, n in zip(g["announced_count"], g["n_items"]))
+                 for d, g in stated.groupby("doc_id", sort=False)}
+    zero = dict(fill_value=0)
+    out = pd.DataFrame({
+        "n_lists": by["list_id"].nunique().reindex(idx, **zero).astype("int64"),
+        "n_items": by.size().reindex(idx, **zero).astype("int64"),
+        "n_top_items": (items["level"] == 1).groupby(items["doc_id"], sort=False).sum().reindex(idx, **zero)
+        .astype("int64"),
+        "depth": by["level"].max().reindex(idx, **zero).astype("int64"),
+        "items_per_level": [levels.get(d, "") for d in idx],
+        "announced": [announced.get(d, "") for d in idx]}, index=idx)
+    return out

@@ -184,7 +184,7 @@ def known_speakers(corpus: Corpus) -> dict[str, dict[str, _Speaker]]:
     for doc in corpus.documents.to_dict("records"):
         people = [(doc.get("main_speaker"), doc.get("main_speaker_title")), (doc.get("chair"), doc.get("chair_title"))]
         people += other_speakers(str(doc.get("other_speakers") or ""), corpus.lexicon)
-        text = corpus.text(doc["doc_id"])
+        text = doc["text"] if "text" in doc else corpus.text(doc["doc_id"])   # the records carry it: no lookup
         report_level = str(doc.get("admin_level") or "")
         found: dict[str, _Speaker] = {}
         for n, t in people:

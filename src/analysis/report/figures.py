@@ -544,7 +544,8 @@ def plot_rhetoric_groups(rates: pd.DataFrame, view, panels: dict[str, str], ncol
                 ax.plot([r.ci_low, r.ci_high], [y[r.group]] * 2, color="black", lw=2, zorder=3)
             ax.plot(r.mean, y[r.group], "D", color="black", ms=4, zorder=4)
         ax.set_title(panel_title, fontsize=10)
-        ax.set_xlim(left=0)
+        top = float(np.nanmax(values.to_numpy())) if len(values) else 0.0
+        ax.set_xlim(left=0, right=max(1.0, top) * 1.08)
         ax.set_ylim(-0.6, len(names) - 0.4)
         ax.set_xlabel(xlabel, fontsize=8)
         ax.tick_params(labelsize=8)
