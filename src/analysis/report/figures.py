@@ -590,7 +590,7 @@ def wordcloud_groups(corpus: Corpus, weights: pd.DataFrame, view):
     sizes = groups.value_counts()
     names = [g for g in dict.fromkeys(weights["group"]) if g in sizes.index]
     names += [g for g in dict.fromkeys(groups) if g not in names]
-    names = names[: view.max_panels]
+    names = ([g for g in names if g != "other"] + [g for g in names if g == "other"])[: view.max_panels]   # the pool last
     by_group = {g: dict(zip(w["term"], w["g2"])) for g, w in weights.groupby("group", sort=False)}
     tokens = set(corpus.tokens["token"].unique())
     return wordcloud_grid(by_group, {g: f"{g} ({int(sizes[g])} report{'' if sizes[g] == 1 else 's'})" for g in names}, seed=lex["random_state"],
