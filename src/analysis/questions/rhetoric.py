@@ -58,9 +58,24 @@ def directive_markers(data, tokens=None, lexicon=None) -> pd.DataFrame:
 
 @memoised()
 def sentence_token_lists(corpus: Corpus) -> pd.DataFrame:
-    """:func:`analysis.measures.matching.sentence_token_lists` of the corpus, built once for the
-    register, the idioms and the other token measures of this module."""
-    return _sentence_token_lists(corpus)
+    """:func:`analysis.measures.matching.sentence_token_lists` of the corpus (``doc_id, sent_id,
+    text, tokens``), built once for the register, the idioms and the other token measures of this
+    module: each token placed in its sentence's row by one index lookup over the whole token table,
+    then the table cut at the sentence boundaries (the same lists, in the same order)."""
+    sents = corpus.sentences[["doc_id", "sent_id", "text"]].reset_index(drop=True)
+    tok = corpus.tokens
+    keys = pd.MultiIndex.from_arrays([sents["doc_id"], sents["sent_id"]])
+    if not keys.is_unique:   # the general path of the matching module
+        return _sentence_token_lists(corpus)
+    row = pd.Series(np.arange(len(sents)), index=keys)
+    pos = row.reindex(pd.MultiIndex.from_arrays([tok["doc_id"], tok["sent_id"]])).to_numpy()
+    keep = ~np.isnan(pos)
+    pos = pos[keep].astype("int64")
+    words = tok["token"].to_numpy(dtype=object)[keep]
+    order = np.argsort(pos, kind="stable")   # sentence by sentence, tokens in their table order
+    counts = np.bincount(pos[order], minlength=len(sents))
+    lists = [a.tolist() for a in np.split(words[order], np.cumsum(counts)[:-1])] if len(sents) else []
+    return sents.assign(tokens=pd.Series(lists, index=sents.index, dtype=object))
 
 
 # --------------------------------------------------------------------------------------------
