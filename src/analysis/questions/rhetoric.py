@@ -714,15 +714,22 @@ def parallel_across(corpus: Corpus, min_members: int | None = None) -> pd.DataFr
     items = outline(corpus)
     frame = frame_re(corpus.lexicon)
     rows = []
-    for (doc_id, _), sib in items.groupby(["doc_id", "list_id"], sort=False):
+    # one pass over each corpus-wide table, its rows gathered by list and by report in table order
+    lists: dict[tuple, list] = {}
+    for r in items[["doc_id", "list_id", "first_sent", "item_id", "style", "heading"]].itertuples(index=False):
+        lists.setdefault((r.doc_id, r.list_id), []).append(r)
+    for (doc_id, _), sib in lists.items():
         units = [{"sent_id": r.first_sent, "para_id": r.item_id, "kind": "item", "eligible": True,
                   "opening": opening(ITEM_MARKER_RE.sub("", r.heading) if r.style not in ("announced", "headline_echo")
-                                     else r.heading)} for r in sib.itertuples()]
+                                     else r.heading)} for r in sib]
         rows += [_across_row(doc_id, "items", run) for run in _across_runs(units, need, corpus.lexicon)]
     item_sents = set(zip(items["doc_id"], items["first_sent"]))
-    for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
+    by_doc: dict[str, list] = {}
+    for r in corpus.sentences[["doc_id", "sent_id", "para_id", "text"]].itertuples(index=False):
+        by_doc.setdefault(r.doc_id, []).append(r)
+    for doc_id, sents in by_doc.items():
         units = []
-        for r in sents.itertuples():
+        for r in sents:
             m = frame.match(r.text)
             units.append({"sent_id": r.sent_id, "para_id": r.para_id, "kind": "framed" if m else "plain",
                           "eligible": (doc_id, r.sent_id) not in item_sents,
