@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from analysis.loading.chars import HAN_RE
@@ -71,9 +72,11 @@ def sentence_openings(text: str, markers, frame: re.Pattern) -> dict | None:
     return _marker_at(text, m.end(), markers) if m else None
 
 
-def announced_count(text: str, lexicon) -> tuple[int, int] | None:
-    """``(count, end)`` of a stated count (``要着重理顺六大关系：`` -> ``(6, offset after ：)``)."""
-    m = re.search(lexicon.yaml(OUTLINE_FILE)["announced_count"]["pattern"], text)
+def announced_count(text: str, lexicon, pattern: re.Pattern | None = None) -> tuple[int, int] | None:
+    """``(count, end)`` of a stated count (``要着重理顺六大关系：`` -> ``(6, offset after ：)``);
+    ``pattern``: outline.yaml's ``announced_count`` pattern, if already compiled."""
+    rx = pattern or re.compile(lexicon.yaml(OUTLINE_FILE)["announced_count"]["pattern"])
+    m = rx.search(text)
     return (numeral(m.group("count")), m.end()) if m else None
 
 
@@ -118,11 +121,12 @@ def headline_echoes(sents: pd.DataFrame, frame: re.Pattern, lexicon) -> dict[int
 def _announced_items(sents: pd.DataFrame, markers, lexicon) -> tuple[dict[int, dict], dict[int, int]]:
     """Items after a stated count with no marker (``…六大关系：处理好…``) and the counts that a list
     opening in the same or the next sentence takes: ``(sent_id -> item, sent_id -> count)``."""
-    n_open = int(lexicon.yaml(OUTLINE_FILE)["announced_count"]["opener_chars"])
+    cfg = lexicon.yaml(OUTLINE_FILE)["announced_count"]
+    n_open, pattern = int(cfg["opener_chars"]), re.compile(cfg["pattern"])   # read once per report, not per sentence
     ids, texts = list(sents["sent_id"]), list(sents["text"])
     items, counts = {}, {}
     for k, text in enumerate(texts):
-        got = announced_count(text, lexicon)
+        got = announced_count(text, lexicon, pattern)
         if not got:
             continue
         count, end = got
@@ -163,8 +167,10 @@ def outline(corpus: Corpus) -> pd.DataFrame:
     frame = frame_re(corpus.lexicon)
     mins = {m["style"]: int(m.get("min_items", 1)) for m in corpus.lexicon.yaml(OUTLINE_FILE)["markers"]}
     frames = []
+    by_doc = dict(tuple(speech.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
+    empty = speech.iloc[:0]
     for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
-        spk = speech[speech["doc_id"] == doc_id].set_index("sent_id")
+        spk = by_doc.get(doc_id, empty).set_index("sent_id")
         frames.append(_outline_doc(doc_id, sents.reset_index(drop=True), spk, markers, frame, mins, corpus.lexicon))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTLINE_COLUMNS)
     ints = ["level", "num", "n_items", "announced_count", "first_sent", "last_sent", "start", "end"]
@@ -187,7 +193,9 @@ def _outline_doc(doc_id, sents, spk, markers, frame, mins, lexicon) -> pd.DataFr
     """The items of one report (see :func:`outline`): a stack of open lists, as in a reader's head."""
     opened, counts = _openings(sents, markers, frame, lexicon)
     para_of = dict(zip(sents["sent_id"], sents["para_id"]))
-    para_end = sents.groupby("para_id")["sent_id"].max().to_dict()
+    para_end = {}
+    for sid, pid in para_of.items():
+        para_end[pid] = max(sid, para_end.get(pid, sid))
     boundary = {sid for sid, a in spk["attribution"].items() if a != "carried"}
     stack, lists, items = [], [], []
 
@@ -247,7 +255,14 @@ def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> pd.DataFrame:
     for it in items:  # parents come before their children
         p = parent_of(it)
         level[id(it)] = 1 if p is None else level[id(p)] + 1
-    by_sent = sents.set_index("sent_id")
+    # the report's sentences as plain arrays and dicts, read once (no table lookups per item)
+    ids = sents["sent_id"].to_numpy()
+    texts = np.asarray(sents["text"].tolist() + [""], dtype=object)[:-1]
+    start_of = dict(zip(ids.tolist(), sents["start"].tolist()))
+    end_of = dict(zip(ids.tolist(), sents["end"].tolist()))
+    text_of = dict(zip(ids.tolist(), texts.tolist()))
+    speaker_of = spk["speaker"].to_dict() if "speaker" in spk else {}
+    role_of = spk["role"].to_dict() if "role" in spk else {}
     rows = []
     for k, it in enumerate(items):
         nxt = next((o for o in items[k + 1:] if level[id(o)] <= level[id(it)]), None)
@@ -257,37 +272,44 @@ def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> pd.DataFrame:
         if it["scope"] == "sentence":
             last = min(last, para_end[para_of[it["sent"]]])
         last = max(last, it["sent"])
-        first = by_sent.loc[it["sent"]]
-        start = int(first["start"]) + it["offset"]
-        span = sents[(sents["sent_id"] >= it["sent"]) & (sents["sent_id"] <= last)]
-        text = "".join(span["text"])[it["offset"]:]
+        start = int(start_of[it["sent"]]) + it["offset"]
+        text = "".join(texts[(ids >= it["sent"]) & (ids <= last)])[it["offset"]:]
         p = parent_of(it)
         n_kept = sum(1 for o in it["list"]["items"] if id(o) in kept)
-        who = spk.loc[it["sent"]] if it["sent"] in spk.index else None
+        speaker, role = speaker_of.get(it["sent"]), role_of.get(it["sent"])
         rows.append({"doc_id": doc_id, "item_id": it["item_id"], "parent_id": p["item_id"] if p else "",
                      "list_id": it["list"]["list_id"], "level": level[id(it)], "style": it["style"],
                      "marker": it["marker"], "num": it["num"] or it["list"]["items"].index(it) + 1,
                      "n_items": n_kept, "announced_count": int(it["list"]["announced"] or 0),
                      "first_sent": it["sent"], "last_sent": last, "start": start,
-                     "end": int(by_sent.loc[last, "end"]), "heading": first["text"][it["offset"]:], "text": text,
-                     "speaker": None if who is None or pd.isna(who["speaker"]) else who["speaker"],
-                     "role": None if who is None or pd.isna(who["role"]) else who["role"]})
+                     "end": int(end_of[last]), "heading": text_of[it["sent"]][it["offset"]:], "text": text,
+                     "speaker": None if speaker is None or pd.isna(speaker) else speaker,
+                     "role": None if role is None or pd.isna(role) else role})
     return pd.DataFrame(rows, columns=OUTLINE_COLUMNS)
 
 
+@memoised(OUTLINE_FILE, SPEAKERS_FILE)
 def outline_summary(corpus: Corpus) -> pd.DataFrame:
     """Per report: ``n_lists, n_items, n_top_items, depth`` (deepest level, 0 without an outline),
-    ``items_per_level`` (``3 / 10 / 6``) and ``announced`` (``6 stated, 6 found``)."""
+    ``items_per_level`` (``3 / 10 / 6``) and ``announced`` (``6 stated, 6 found``). Computed by
+    group-bys over the corpus-wide outline (no pass over the table per report)."""
     items = outline(corpus)
-    rows = []
-    for doc_id in corpus.doc_ids:
-        d = items[items["doc_id"] == doc_id]
-        per_level = d.groupby("level").size()
-        stated = d.drop_duplicates("list_id")
-        stated = stated[stated["announced_count"] > 0]
-        rows.append({"doc_id": doc_id, "n_lists": d["list_id"].nunique(), "n_items": len(d),
-                     "n_top_items": int((d["level"] == 1).sum()), "depth": int(d["level"].max()) if len(d) else 0,
-                     "items_per_level": " / ".join(str(int(per_level.get(lv, 0))) for lv in per_level.index),
-                     "announced": "; ".join(f"{a} stated, {n} found" for a, n in
-                                            zip(stated["announced_count"], stated["n_items"]))})
-    return pd.DataFrame(rows).set_index("doc_id")
+    idx = pd.Index(corpus.doc_ids, name="doc_id")
+    by = items.groupby("doc_id", sort=False)
+    per_level = items.groupby(["doc_id", "level"]).size()
+    levels = {d: " / ".join(str(int(n)) for n in g.to_numpy())
+              for d, g in per_level.groupby(level="doc_id", sort=False)}
+    stated = items.drop_duplicates("list_id")
+    stated = stated[stated["announced_count"] > 0]
+    announced = {d: "; ".join(f"{a} stated, {n} found" for a, n in zip(g["announced_count"], g["n_items"]))
+                 for d, g in stated.groupby("doc_id", sort=False)}
+    zero = dict(fill_value=0)
+    out = pd.DataFrame({
+        "n_lists": by["list_id"].nunique().reindex(idx, **zero).astype("int64"),
+        "n_items": by.size().reindex(idx, **zero).astype("int64"),
+        "n_top_items": (items["level"] == 1).groupby(items["doc_id"], sort=False).sum().reindex(idx, **zero)
+        .astype("int64"),
+        "depth": by["level"].max().reindex(idx, **zero).astype("int64"),
+        "items_per_level": [levels.get(d, "") for d in idx],
+        "announced": [announced.get(d, "") for d in idx]}, index=idx)
+    return out

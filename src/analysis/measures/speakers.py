@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.loading.corpus import Corpus
@@ -183,7 +184,7 @@ def known_speakers(corpus: Corpus) -> dict[str, dict[str, _Speaker]]:
     for doc in corpus.documents.to_dict("records"):
         people = [(doc.get("main_speaker"), doc.get("main_speaker_title")), (doc.get("chair"), doc.get("chair_title"))]
         people += other_speakers(str(doc.get("other_speakers") or ""), corpus.lexicon)
-        text = corpus.text(doc["doc_id"])
+        text = doc["text"] if "text" in doc else corpus.text(doc["doc_id"])   # the records carry it: no lookup
         report_level = str(doc.get("admin_level") or "")
         found: dict[str, _Speaker] = {}
         for n, t in people:
@@ -227,14 +228,29 @@ def attribute_speakers(corpus: Corpus) -> pd.DataFrame:
     """
     lex = corpus.lexicon.yaml(SPEAKERS_FILE)
     people = known_speakers(corpus)
-    frames = [_attribute_doc(doc_id, g, people.get(doc_id, {}), corpus, lex)
-              for doc_id, g in corpus.sentences.groupby("doc_id", sort=False)]
-    return pd.concat(frames, ignore_index=True).astype({"relayed_by": "str"})
+    docs = corpus.documents.drop(columns="text").set_index("doc_id")   # once, not once per report
+    rows = []
+    for doc_id, g in corpus.sentences.groupby("doc_id", sort=False):
+        rows += _attribute_doc(doc_id, g, people.get(doc_id, {}), corpus, lex, docs)
+    out = pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+    # the column types and empty cells of the table as built report by report and concatenated: a
+    # text column empty in some report is of type object, its empty cells None in the reports where
+    # it is empty throughout and NaN in the others
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]) and out[col].dtype != object:
+            filled = out[col].notna().groupby(out["doc_id"], sort=False).any()
+            if not filled.all():
+                has = out["doc_id"].map(filled).to_numpy()
+                out[col] = pd.Series([r[col] if r[col] is not None else (np.nan if h else None)
+                                      for r, h in zip(rows, has)], index=out.index, dtype=object)
+    return out.astype({"relayed_by": "str"})
 
 
-def _leading_official(doc_id: str, people: dict[str, _Speaker], corpus: Corpus) -> _Speaker | None:
-    """The official whose speech the meeting's voice paraphrases: the main speaker, else the chair."""
-    docs = corpus.documents.set_index("doc_id")
+def _leading_official(doc_id: str, people: dict[str, _Speaker], corpus: Corpus,
+                      docs: pd.DataFrame | None = None) -> _Speaker | None:
+    """The official whose speech the meeting's voice paraphrases: the main speaker, else the chair
+    (``docs``: the documents indexed by doc_id, if already at hand)."""
+    docs = corpus.documents.set_index("doc_id") if docs is None else docs
     for field in ("main_speaker", "chair"):
         name = docs.at[doc_id, field] if field in docs else None
         if isinstance(name, str) and name in people:
@@ -243,8 +259,9 @@ def _leading_official(doc_id: str, people: dict[str, _Speaker], corpus: Corpus) 
 
 
 def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker], corpus: Corpus,
-                   lex: dict) -> pd.DataFrame:
-    """Speaker attribution for the sentences of one report (see :func:`attribute_speakers`)."""
+                   lex: dict, docs: pd.DataFrame) -> list[dict]:
+    """Speaker attribution for the sentences of one report (see :func:`attribute_speakers`): its rows
+    (``docs``: the documents indexed by doc_id)."""
     names = list(people)
     attr_re = _attribution_re(names, lex)
     name_re = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))) if names else None
@@ -252,8 +269,8 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
     pronouns = {p["pronoun"] for p in lex["pronouns"]}
     non_speech = [re.compile(p["pattern"]) for p in lex["non_speech"]]
     relay_re = re.compile(lex["relay"]["signal"])
-    main = corpus.documents.set_index("doc_id").at[doc_id, "main_speaker"] if "main_speaker" in corpus.documents else ""
-    leader = _leading_official(doc_id, people, corpus)
+    main = docs.at[doc_id, "main_speaker"] if "main_speaker" in docs else ""
+    leader = _leading_official(doc_id, people, corpus, docs)
     current, relay, last_name, relayer = None, None, None, None  # relay: (speaker name or None, relayer)
     rows = []
     for r in sents.itertuples():
@@ -297,7 +314,7 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
                    relayer_rank=by.rank if by else None,
                    paraphrase_of=getattr(current, "paraphrase_of", None) if current else None)
         rows.append(row)
-    return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ Rates are per 1,000 Han characters of the cleaned body (``documents.n_chars``).
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.loading.chars import HAN, HAN_RE
@@ -28,9 +30,11 @@ from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
 from analysis.loading.segmenter import jieba_dict_path
 from analysis.loading.tokenize import DICTIONARY_FILE, stopwords
-from analysis.measures.directives import DIRECTIVES_FILE, directive_markers, sentence_directives, token_offsets
+from analysis.measures.directives import DIRECTIVES_FILE, sentence_directives, token_offsets
+from analysis.measures.directives import directive_markers as _directive_markers
 from analysis.measures.keyness import keyness
-from analysis.measures.matching import count_substring, index_entries, match_runs, sentence_token_lists
+from analysis.measures.matching import count_substring, index_entries, match_runs
+from analysis.measures.matching import sentence_token_lists as _sentence_token_lists
 from analysis.measures.outline import OUTLINE_FILE, frame_re, outline, outline_summary
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers, mask_spans, name_spans
 from analysis.measures.stats import bootstrap_rate
@@ -39,6 +43,39 @@ from analysis.measures.text import cn_numeral
 REGISTER_FILE = "register.yaml"
 FORMULAS_FILE = "formulas.yaml"
 WORDCLOUDS_FILE = "wordclouds.yaml"
+
+
+# --------------------------------------------------------------------------------------------
+# shared inputs, computed once per corpus
+
+
+def directive_markers(data, tokens=None, lexicon=None) -> pd.DataFrame:
+    """:func:`analysis.measures.directives.directive_markers`, called with every argument spelled out
+    as :func:`~analysis.measures.directives.sentence_directives` calls it, so that the profile, the
+    strength shares and the marker tables share one stored result per corpus."""
+    return _directive_markers(data, tokens, lexicon)
+
+
+@memoised()
+def sentence_token_lists(corpus: Corpus) -> pd.DataFrame:
+    """:func:`analysis.measures.matching.sentence_token_lists` of the corpus (``doc_id, sent_id,
+    text, tokens``), built once for the register, the idioms and the other token measures of this
+    module: each token placed in its sentence's row by one index lookup over the whole token table,
+    then the table cut at the sentence boundaries (the same lists, in the same order)."""
+    sents = corpus.sentences[["doc_id", "sent_id", "text"]].reset_index(drop=True)
+    tok = corpus.tokens
+    keys = pd.MultiIndex.from_arrays([sents["doc_id"], sents["sent_id"]])
+    if not keys.is_unique:   # the general path of the matching module
+        return _sentence_token_lists(corpus)
+    row = pd.Series(np.arange(len(sents)), index=keys)
+    pos = row.reindex(pd.MultiIndex.from_arrays([tok["doc_id"], tok["sent_id"]])).to_numpy()
+    keep = ~np.isnan(pos)
+    pos = pos[keep].astype("int64")
+    words = tok["token"].to_numpy(dtype=object)[keep]
+    order = np.argsort(pos, kind="stable")   # sentence by sentence, tokens in their table order
+    counts = np.bincount(pos[order], minlength=len(sents))
+    lists = [a.tolist() for a in np.split(words[order], np.cumsum(counts)[:-1])] if len(sents) else []
+    return sents.assign(tokens=pd.Series(lists, index=sents.index, dtype=object))
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,16 +93,22 @@ def register_hits(corpus: Corpus) -> pd.DataFrame:
     lex = corpus.lexicon.yaml(REGISTER_FILE)
     sents = sentence_token_lists(corpus)
     names = [re.compile(e["pattern"]) for e in lex.get("scope", {}).get("exclude_spans", [])]
-    scoped = [name_spans(r.text, names) for r in sents.itertuples()]
+    records = list(sents.itertuples())
+    scoped = [name_spans(r.text, names) for r in records]
+    token_sets = [set(t) for t in sents["tokens"]]   # a run can only match where its first token stands
     rows = []
     for category, terms in lex["categories"].items():
         token_terms = [t for t in terms if t.get("match", "token") == "token"]
         index = index_entries(token_terms, "term")
+        firsts = {run[0] for run in index}
         substring_terms = [t for t in terms if t.get("match") == "substring"]
-        for r, spans in zip(sents.itertuples(), scoped):
-            offsets = token_offsets(r.text, r.tokens) if spans else []
-            hits = [e["term"] for i, _, e in match_runs(r.tokens, index)
-                    if not (spans and any(a <= offsets[i] < b for a, b in spans))]
+        for r, spans, tokset in zip(records, scoped, token_sets):
+            if firsts.isdisjoint(tokset):
+                hits = []
+            else:
+                offsets = token_offsets(r.text, r.tokens) if spans else []
+                hits = [e["term"] for i, _, e in match_runs(r.tokens, index)
+                        if not (spans and any(a <= offsets[i] < b for a, b in spans))]
             text = mask_spans(r.text, spans)
             hits += [t["term"] for t in substring_terms for _ in range(count_substring(text, t))]
             rows += [{"doc_id": r.doc_id, "sent_id": r.sent_id, "category": category, "term": h} for h in hits]
@@ -242,8 +285,14 @@ def not_set_phrase_test(corpus: Corpus):
     titles = tuple(t["suffix"] for t in lex["title_suffixes"])
     listed = {p["phrase"] for p in lex["not_set_phrases"]}
 
+    longest = max(map(len, named), default=0)
+
+    def contains_name(seg: str) -> bool:
+        # every substring of the (short) segment looked up, not every name scanned
+        return any(seg[i:j] in named for i in range(len(seg)) for j in range(i + 1, min(len(seg), i + longest) + 1))
+
     def reject(seg: str) -> bool:
-        if seg in listed or seg.endswith(titles) or any(n in seg for n in named):
+        if seg in listed or seg.endswith(titles) or contains_name(seg):
             return True
         return any(seg.endswith(v) and seg[: -len(v)] in voices for v in verbs)
 
@@ -358,23 +407,37 @@ def _per_doc_counts(corpus: Corpus) -> dict[str, pd.Series]:
     return counts
 
 
-def profile(corpus: Corpus) -> pd.DataFrame:
-    """Reports x measures: each count, its rate per 1,000 Han characters (``<measure>_per_1k``), and
-    the denominators ``n_chars`` and ``n_sentences``; plus the share of sentences with a directive,
-    their mean strength, and the deepest list nesting.
-    """
+#: Decimals of the derived columns of :func:`profile` (rates, shares, strengths).
+PROFILE_DECIMALS = {"_per_1k": 2, "share_directive_sentences": 3, "mean_directive_strength": 2}
+
+
+def profile_values(corpus: Corpus) -> pd.DataFrame:
+    """:func:`profile` unrounded (the per-report values the group views average over reports)."""
     docs = corpus.documents.set_index("doc_id")[["n_chars", "n_sentences"]]
     out = docs.copy()
     for name, series in _per_doc_counts(corpus).items():
         count = series.reindex(docs.index, fill_value=0).astype("int64")
         out[name] = count
-        out[f"{name}_per_1k"] = (count / docs["n_chars"] * 1000).round(2)
-    strength = sentence_directives(corpus).groupby("doc_id")["strength"]
-    out["share_directive_sentences"] = strength.apply(lambda s: (s > 0).mean()).reindex(docs.index).round(3)
-    out["mean_directive_strength"] = strength.mean().reindex(docs.index).round(2)
+        out[f"{name}_per_1k"] = count / docs["n_chars"] * 1000
+    sd = sentence_directives(corpus)
+    out["share_directive_sentences"] = (sd["strength"] > 0).groupby(sd["doc_id"]).mean().reindex(docs.index)
+    out["mean_directive_strength"] = sd.groupby("doc_id")["strength"].mean().reindex(docs.index)
     depth = outline(corpus).groupby("doc_id")["level"].max()
     out["max_list_depth"] = depth.reindex(docs.index, fill_value=0).astype("int64")
     return out.loc[corpus.doc_ids]
+
+
+def profile(corpus: Corpus) -> pd.DataFrame:
+    """Reports x measures: each count, its rate per 1,000 Han characters (``<measure>_per_1k``), and
+    the denominators ``n_chars`` and ``n_sentences``; plus the share of sentences with a directive,
+    their mean strength, and the deepest list nesting (rounded: :data:`PROFILE_DECIMALS`).
+    """
+    out = profile_values(corpus)
+    for col in out.columns:
+        digits = next((d for k, d in PROFILE_DECIMALS.items() if col.endswith(k)), None)
+        if digits is not None:
+            out[col] = out[col].round(digits)
+    return out
 
 
 #: The measures of :func:`measure_hits` that are not register categories, in order (their display
@@ -483,13 +546,7 @@ def wordcloud_weights(corpus: Corpus) -> pd.DataFrame:
 
     Returns ``doc_id, term, count, per_1k, per_1k_rest, g2, log_ratio`` sorted by report and weight.
     """
-    lex = corpus.lexicon.yaml(WORDCLOUDS_FILE)
-    tags = set(lex["exclude_tags"])
-    names = {p[0] for p in (line.split() for line in corpus.lexicon.lines(DICTIONARY_FILE)) if len(p) >= 3 and p[2] in tags}
-    drop = names | (set(stopwords(corpus.lexicon.root, bureaucratic=True)) if lex["drop_bureaucratic"] else set())
-    k = keyness(corpus)
-    han_only = k["term"].str.fullmatch(f"[{HAN}]{{{int(lex['min_chars'])},}}")
-    k = k[(k["count"] >= lex["min_count"]) & han_only & ~k["term"].isin(drop)]
+    k = _cloud_terms(corpus, keyness(corpus))
     return k[["doc_id", "term", "count", "per_1k", "per_1k_rest", "g2", "log_ratio"]].reset_index(drop=True)
 
 
@@ -500,13 +557,17 @@ def kwic(corpus: Corpus, term: str, width: int = 12) -> pd.DataFrame:
     as ``¶``).
     """
     rows = []
-    by_doc = dict(tuple(corpus.sentences.groupby("doc_id", sort=False)))   # once, not a filter per report
-    empty = corpus.sentences.iloc[:0]
+    # each report's sentence starts and ends once; a match finds its sentence by binary search
+    bounds = {d: (g["start"].to_numpy(), g["end"].to_numpy(), g["sent_id"].to_numpy())
+              for d, g in corpus.sentences.sort_values(["doc_id", "start"], kind="stable").groupby("doc_id", sort=False)}
+    none = (np.array([], dtype="int64"),) * 3
+    pattern = re.compile(re.escape(term))
     for doc_id, text in zip(corpus.documents["doc_id"], corpus.documents["text"]):
-        sents = by_doc.get(doc_id, empty)
-        for m in re.finditer(re.escape(term), text):
-            sent = sents[(sents["start"] <= m.start()) & (sents["end"] > m.start())]["sent_id"]
-            rows.append({"doc_id": doc_id, "sent_id": int(sent.iloc[0]) if len(sent) else -1, "start": m.start(),
+        starts, ends, ids = bounds.get(doc_id, none)
+        for m in pattern.finditer(text):
+            k = int(np.searchsorted(starts, m.start(), side="right")) - 1
+            sent_id = int(ids[k]) if k >= 0 and ends[k] > m.start() else -1
+            rows.append({"doc_id": doc_id, "sent_id": sent_id, "start": m.start(),
                          "left": text[max(0, m.start() - width) : m.start()].replace("\n", "¶"), "term": term,
                          "right": text[m.end() : m.end() + width].replace("\n", "¶")})
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "start", "left", "term", "right"])
@@ -547,12 +608,18 @@ def four_char_idioms(corpus: Corpus) -> pd.DataFrame:
     reject = not_set_phrase_test(corpus)
     dropped = {e["phrase"] for e in cfg.get("not_idioms", [])}
     idioms = frozenset(w for w in idiom_set(corpus) if w not in dropped and not reject(w))
+    firsts = {w[0] for w in idioms}
     rows = []
     for r in sentence_token_lists(corpus).itertuples():
         toks, i = r.tokens, 0
         while i < len(toks):
-            for n in range(1, 5):
-                run = "".join(toks[i : i + n])
+            if toks[i] and toks[i][0] not in firsts:   # no idiom starts here
+                i += 1
+                continue
+            run, n = "", 0
+            while n < 4 and i + n < len(toks):   # tokens from i until four characters or more
+                run += toks[i + n]
+                n += 1
                 if len(run) >= 4:
                     break
             if len(run) == 4 and run in idioms:
@@ -578,7 +645,11 @@ def opening(text: str) -> str:
 def across_template(openings: list[str], lexicon: Lexicon | None = None) -> str | None:
     """The template the openings share (formulas.yaml ``parallel_across``), or ``None``: positional
     (``要让＿＿＿＿更加＿＿``... equal lengths) or an affix (``处理好…的关系``)."""
-    cfg = as_lexicon(lexicon).yaml(FORMULAS_FILE)["parallel_across"]
+    return _shared_template(openings, as_lexicon(lexicon).yaml(FORMULAS_FILE)["parallel_across"])
+
+
+def _shared_template(openings: list[str], cfg: dict) -> str | None:
+    """:func:`across_template` with formulas.yaml's ``parallel_across`` section already read."""
     if len(set(openings)) < len(openings) or any(len(o) < 2 for o in openings):
         return None
     if len({len(o) for o in openings}) == 1:
@@ -604,6 +675,7 @@ def across_template(openings: list[str], lexicon: Lexicon | None = None) -> str 
 def _across_runs(units: list[dict], min_members: int, lexicon) -> list[list[dict]]:
     """Greedy maximal runs of units sharing a template; a unit that does not match and stands in the
     paragraph of the run's last member is skipped (the member's continuation)."""
+    cfg = as_lexicon(lexicon).yaml(FORMULAS_FILE)["parallel_across"]   # read once, not once per comparison
     runs, i = [], 0
     while i < len(units):
         if not units[i]["eligible"]:
@@ -613,7 +685,7 @@ def _across_runs(units: list[dict], min_members: int, lexicon) -> list[list[dict
         while j < len(units):
             u = units[j]
             if u["eligible"] and u["kind"] == members[0]["kind"] and \
-                    across_template([m["opening"] for m in members] + [u["opening"]], lexicon):
+                    _shared_template([m["opening"] for m in members] + [u["opening"]], cfg):
                 members.append(u)
                 last = j
             elif u["para_id"] != members[-1]["para_id"]:
@@ -642,15 +714,22 @@ def parallel_across(corpus: Corpus, min_members: int | None = None) -> pd.DataFr
     items = outline(corpus)
     frame = frame_re(corpus.lexicon)
     rows = []
-    for (doc_id, _), sib in items.groupby(["doc_id", "list_id"], sort=False):
+    # one pass over each corpus-wide table, its rows gathered by list and by report in table order
+    lists: dict[tuple, list] = {}
+    for r in items[["doc_id", "list_id", "first_sent", "item_id", "style", "heading"]].itertuples(index=False):
+        lists.setdefault((r.doc_id, r.list_id), []).append(r)
+    for (doc_id, _), sib in lists.items():
         units = [{"sent_id": r.first_sent, "para_id": r.item_id, "kind": "item", "eligible": True,
                   "opening": opening(ITEM_MARKER_RE.sub("", r.heading) if r.style not in ("announced", "headline_echo")
-                                     else r.heading)} for r in sib.itertuples()]
+                                     else r.heading)} for r in sib]
         rows += [_across_row(doc_id, "items", run) for run in _across_runs(units, need, corpus.lexicon)]
     item_sents = set(zip(items["doc_id"], items["first_sent"]))
-    for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
+    by_doc: dict[str, list] = {}
+    for r in corpus.sentences[["doc_id", "sent_id", "para_id", "text"]].itertuples(index=False):
+        by_doc.setdefault(r.doc_id, []).append(r)
+    for doc_id, sents in by_doc.items():
         units = []
-        for r in sents.itertuples():
+        for r in sents:
             m = frame.match(r.text)
             units.append({"sent_id": r.sent_id, "para_id": r.para_id, "kind": "framed" if m else "plain",
                           "eligible": (doc_id, r.sent_id) not in item_sents,
@@ -762,6 +841,337 @@ def sensitivity_table(corpus: Corpus) -> pd.DataFrame:
 def is_bundled(corpus: Corpus) -> bool:
     """Whether ``corpus`` is the five bundled reports (its root is the package's data folder)."""
     return Path(corpus.root).resolve() == Path(DATA_DIR).resolve()
+
+
+# --------------------------------------------------------------------------------------------
+# group views (issue 15): above a dozen reports, groups of reports compared, the report the unit
+#
+# ``groups`` is a Series doc_id -> group label (a view's ``groups``); every group number below is a
+# sum or a mean over the group's reports, and intervals come from a bootstrap over reports.
+
+
+def _group_of(corpus: Corpus, groups: pd.Series) -> pd.Series:
+    """``groups`` on the corpus's reports (in corpus order), as strings; reports it lacks: ``unknown``."""
+    return groups.reindex(corpus.doc_ids).fillna("unknown").astype(str)
+
+
+def _group_order(groups: pd.Series) -> list[str]:
+    """Group labels in order of first appearance."""
+    return list(dict.fromkeys(groups))
+
+
+def report_rates(corpus: Corpus) -> pd.DataFrame:
+    """Reports x measures of :func:`measure_labels`: each report's rate per 1,000 Han characters
+    (its count over ``documents.n_chars``, unrounded), computed once over the corpus-wide tables. The
+    per-report observation of the group views (no bootstrap over sentences)."""
+    p = profile_values(corpus)
+    return pd.DataFrame({m: p[f"{m}_per_1k"] for m in measure_labels(corpus)}, index=p.index)
+
+
+def group_rate_means(corpus: Corpus, groups: pd.Series, rates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Group means of every measure's per-report rate: ``measure, label, group, n_reports, mean,
+    ci_low, ci_high`` (percentile bootstrap over the group's REPORTS, statistics.yaml; each measure
+    with its own generator seeded alike). Groups in order of first appearance."""
+    from analysis.measures.stats import group_means
+
+    rates = report_rates(corpus) if rates is None else rates
+    g = _group_of(corpus, groups).reindex(rates.index)
+    labels = measure_labels(corpus)
+    frames = [group_means(rates[m], g).assign(measure=m, label=labels.get(m, m)) for m in rates.columns]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["measure", "label", "group", "n_reports", "mean", "ci_low", "ci_high"]]
+
+
+def _mean_interval(mean: float, lo: float, hi: float, digits: int = 1) -> str:
+    """``12.3 (10.1–14.6)``, or the mean alone where there is no interval (a group of one report)."""
+    if pd.isna(lo):
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+
+def group_profile_table(corpus: Corpus, groups: pd.Series, means: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rhetoric profile by group, for reading: one row per measure (its display name), one
+    column per group, each cell the mean over the group's reports of the rate per 1,000 characters
+    with its bootstrap interval over reports (``mean (low–high)``); the first row is the number of
+    reports in each group."""
+    means = group_rate_means(corpus, groups) if means is None else means
+    means = means.assign(cell=[_mean_interval(m, lo, hi) for m, lo, hi in
+                               zip(means["mean"], means["ci_low"], means["ci_high"])])
+    order = _group_order(means["group"])
+    wide = means.pivot_table(index="label", columns="group", values="cell", aggfunc="first", sort=False)
+    wide = wide.reindex(columns=order)
+    n = means.drop_duplicates("group").set_index("group")["n_reports"].reindex(order)
+    top = pd.DataFrame([n.astype(int).astype(str).to_numpy()], index=["reports (n)"], columns=order)
+    out = pd.concat([top, wide])
+    out.index.name, out.columns.name = "measure (per 1,000 characters)", None
+    return out
+
+
+#: The measures whose group differences notebook 02 tests (a small family: Holm over all its pairs).
+KEY_MEASURES = ("directive_markers", "four_char_phrases", "parallel_constructions", "quotations")
+
+
+def group_rate_differences(corpus: Corpus, groups: pd.Series, measures=KEY_MEASURES,
+                           rates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every pair of groups on each of ``measures``: difference of the mean per-report rates with a
+    bootstrap interval over reports and Welch's p (:func:`analysis.measures.stats.group_differences`);
+    ``p_holm`` is Holm's adjustment over the whole family (every pair of every measure shown).
+    Columns ``measure, label, group_a, group_b, n_a, n_b, difference, ci_low, ci_high, p_value,
+    p_holm``, the smallest ``p_holm`` first."""
+    from analysis.measures.stats import group_differences, holm
+
+    rates = report_rates(corpus) if rates is None else rates
+    g = _group_of(corpus, groups).reindex(rates.index)
+    labels = measure_labels(corpus)
+    with warnings.catch_warnings():   # groups whose reports share one value: Welch's test warns, p stays defined
+        warnings.filterwarnings("ignore", message="Precision loss occurred", category=RuntimeWarning)
+        frames = [group_differences(rates[m], g).drop(columns="p_holm").assign(measure=m, label=labels.get(m, m))
+                  for m in measures]
+    out = pd.concat(frames, ignore_index=True)
+    out["p_holm"] = holm(out["p_value"]) if len(out) else []
+    cols = ["measure", "label", "group_a", "group_b", "n_a", "n_b", "difference", "ci_low", "ci_high", "p_value",
+            "p_holm"]
+    return out[cols].sort_values(["p_holm", "p_value"], kind="mergesort").reset_index(drop=True)
+
+
+def directive_strength_by_group(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """Per group: ``n_reports``, ``n_sentences`` (summed) and, for each strength of
+    :func:`directive_strength_shares`, the mean over the group's reports of the report's share of
+    sentences at that strength (``share_strength_<g>``; the report is the unit, so a long report
+    weighs as much as a short one). Indexed by group, in order of first appearance."""
+    sd = sentence_directives(corpus)
+    counts = pd.crosstab(sd["doc_id"], sd["strength"]).reindex(index=corpus.doc_ids, columns=[0, 1, 2, 3], fill_value=0)
+    n = counts.sum(axis=1)
+    shares = counts.div(n.where(n > 0), axis=0)
+    shares.columns = [f"share_strength_{c}" for c in shares.columns]
+    g = _group_of(corpus, groups)
+    out = shares.groupby(g, sort=False).mean()
+    out.insert(0, "n_sentences", n.groupby(g, sort=False).sum())
+    out.insert(0, "n_reports", g.groupby(g, sort=False).size())
+    out.index.name = "group"
+    return out.reindex(_group_order(g))
+
+
+def markers_by_group(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """The directive markers by group: one row per ``grade, kind, marker``; for each group the
+    markers counted in its reports (``count``) and the number of its reports that use the marker
+    (``reports``, of the group's ``n`` in the column name); the total first. Most frequent first."""
+    m = directive_markers(corpus)
+    g = _group_of(corpus, groups)
+    m = m.assign(group=m["doc_id"].map(g))
+    keys = ["grade", "kind", "marker"]
+    order = _group_order(g)
+    size = g.value_counts()
+    count = m.groupby(keys + ["group"], sort=False).size().unstack("group", fill_value=0).reindex(columns=order,
+                                                                                                 fill_value=0)
+    used = m.drop_duplicates(keys + ["doc_id"]).groupby(keys + ["group"], sort=False).size().unstack(
+        "group", fill_value=0).reindex(columns=order, fill_value=0)
+    out = pd.DataFrame({("all", "count"): count.sum(axis=1),
+                        ("all", f"reports (of {len(g)})"): used.sum(axis=1)})
+    for grp in order:
+        out[(grp, "count")] = count[grp]
+        out[(grp, f"reports (of {size[grp]})")] = used[grp]
+    out.columns = pd.MultiIndex.from_tuples(out.columns)
+    return out.sort_values(("all", "count"), ascending=False, kind="mergesort")
+
+
+def outline_by_group(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """The outline by group (:func:`outline_summary` per report, then over the group's reports):
+    ``n_reports``, ``reports_with_outline`` (at least one item), ``mean_items``, ``mean_lists``,
+    ``mean_depth`` (0 for a report without an outline) and ``max_depth``."""
+    summ = outline_summary(corpus).reindex(corpus.doc_ids)
+    g = _group_of(corpus, groups)
+    by = summ.groupby(g, sort=False)
+    out = pd.DataFrame({"n_reports": by.size(), "reports_with_outline": by["n_items"].apply(lambda x: int((x > 0).sum())),
+                        "mean_items": by["n_items"].mean().round(1), "mean_lists": by["n_lists"].mean().round(1),
+                        "mean_depth": by["depth"].mean().round(2), "max_depth": by["depth"].max()})
+    out.index.name = "group"
+    return out.reindex(_group_order(g))
+
+
+def top_by_group(corpus: Corpus, groups: pd.Series, hits: pd.DataFrame, column: str, top: int = 8,
+                 weight: str | None = None) -> pd.DataFrame:
+    """The ``top`` most frequent values of ``column`` in each group's reports (``hits`` has one row per
+    occurrence and ``doc_id``, or a ``weight`` column counting occurrences): ``group, <column>,
+    count, reports`` (the group's reports that use it) and ``n_reports`` (the group's size).
+    Ties broken by the number of reports, then the value."""
+    g = _group_of(corpus, groups)
+    h = hits.assign(group=hits["doc_id"].map(g), _w=hits[weight] if weight else 1)
+    agg = h.groupby(["group", column], sort=False).agg(count=("_w", "sum"), reports=("doc_id", "nunique")).reset_index()
+    rank = {grp: i for i, grp in enumerate(_group_order(g))}
+    agg = agg.assign(_g=agg["group"].map(rank)).sort_values(["_g", "count", "reports", column],
+                                                            ascending=[True, False, False, True], kind="mergesort")
+    out = agg.groupby("group", sort=False).head(top).drop(columns="_g")
+    out["n_reports"] = out["group"].map(g.value_counts()).astype("int64")
+    return out.astype({"count": "int64", "reports": "int64"}).reset_index(drop=True)
+
+
+def register_terms_by_group(corpus: Corpus, groups: pd.Series, top: int = 6) -> pd.DataFrame:
+    """The ``top`` most frequent terms of each register category (as :func:`register_terms`), counted
+    by group: ``category, term, n, reports`` (reports using it) and one column per group."""
+    hits = register_hits(corpus)
+    g = _group_of(corpus, groups)
+    order = _group_order(g)
+    per = pd.crosstab([hits["category"], hits["term"]], hits["doc_id"].map(g)).reindex(columns=order, fill_value=0)
+    used = hits.drop_duplicates(["category", "term", "doc_id"]).groupby(["category", "term"]).size()
+    out = per.assign(n=per.sum(axis=1), reports=used.reindex(per.index).astype("int64")).reset_index()
+    out = out.sort_values(["category", "n", "term"], ascending=[True, False, True], kind="mergesort")
+    out = out.groupby("category", sort=False).head(top)
+    out = out[["category", "term", "n", "reports", *order]].reset_index(drop=True)
+    out.columns.name = None
+    return out
+
+
+def role_profile_by_group(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """Directive force by speaker role, by group (:func:`role_profile` per report and role, then over
+    reports): ``group, role, n_reports`` (the group's reports where the role speaks), ``n_sentences``
+    (summed), ``mean_directives_per_1k`` and ``mean_share_directive_sentences`` (means over those
+    reports). The unit is the report."""
+    r = role_profile(corpus)
+    g = _group_of(corpus, groups)
+    r = r.assign(group=r["doc_id"].map(g))
+    out = r.groupby(["group", "role"], sort=False).agg(
+        n_reports=("doc_id", "nunique"), n_sentences=("n_sentences", "sum"),
+        mean_directives_per_1k=("directives_per_1k", "mean"),
+        mean_share_directive_sentences=("share_directive_sentences", "mean")).reset_index()
+    rank = {grp: i for i, grp in enumerate(_group_order(g))}
+    out = out.sort_values(["group", "n_sentences"], key=lambda c: c.map(rank) if c.name == "group" else -c,
+                          kind="mergesort")
+    return out.round({"mean_directives_per_1k": 2, "mean_share_directive_sentences": 3}).reset_index(drop=True)
+
+
+def _cloud_terms(corpus: Corpus, k: pd.DataFrame) -> pd.DataFrame:
+    """Keyness rows a word cloud may draw (wordclouds.yaml): used at least ``min_count`` times, Han
+    words of at least ``min_chars`` characters, not names, places, organisations or (if so set)
+    bureaucratic stopwords."""
+    lex = corpus.lexicon.yaml(WORDCLOUDS_FILE)
+    tags = set(lex["exclude_tags"])
+    names = {p[0] for p in (line.split() for line in corpus.lexicon.lines(DICTIONARY_FILE)) if len(p) >= 3 and p[2] in tags}
+    drop = names | (set(stopwords(corpus.lexicon.root, bureaucratic=True)) if lex["drop_bureaucratic"] else set())
+    han_only = k["term"].str.fullmatch(f"[{HAN}]{{{int(lex['min_chars'])},}}")
+    return k[(k["count"] >= lex["min_count"]) & han_only & ~k["term"].isin(drop)]
+
+
+def group_wordcloud_weights(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """Words to draw in each GROUP's cloud: keyness G² of the group's content tokens (its reports
+    pooled) against the other groups' (:func:`analysis.measures.keyness.keyness_from_counts` on a
+    group x term matrix), filtered as :func:`wordcloud_weights`. Returns ``group, term, count,
+    reports`` (the group's reports using the word), ``per_1k, per_1k_rest, g2, log_ratio``, by group
+    and weight. The unit of G² is the token; ``reports`` says how widely a word is shared."""
+    from analysis.measures.keyness import content_tokens, keyness_from_counts, term_matrix
+
+    g = _group_of(corpus, groups)
+    order = _group_order(g)
+    tok = content_tokens(corpus)
+    tok = tok.assign(group=tok["doc_id"].map(g))
+    mat, vocab = term_matrix(tok[["group", "token"]].rename(columns={"group": "doc_id"}), order)
+    k = _cloud_terms(corpus, keyness_from_counts(mat, vocab, order, corpus.lexicon))
+    used = tok.drop_duplicates(["doc_id", "token"]).groupby(["group", "token"]).size()
+    k = k.rename(columns={"doc_id": "group"})
+    k["reports"] = used.reindex(pd.MultiIndex.from_arrays([k["group"], k["term"]])).fillna(0).astype("int64").to_numpy()
+    return k[["group", "term", "count", "reports", "per_1k", "per_1k_rest", "g2", "log_ratio"]].reset_index(drop=True)
+
+
+def sensitivity_by_group(corpus: Corpus, groups: pd.Series) -> pd.DataFrame:
+    """How the GROUPS' order moves when a measure's definition changes (:data:`SENSITIVITY_DEFINITIONS`):
+    one row per measure and definition, one column per group (``rank (mean rate)``: rank of the
+    group's mean per-report rate per 1,000 characters, 1 = highest), ``moves`` (the groups whose rank
+    differs between the definitions, once per measure) and ``report_rank_correlation``: Spearman's
+    correlation over all reports between the two definitions' rates (1: no report moves)."""
+    n_chars = corpus.documents.set_index("doc_id")["n_chars"].reindex(corpus.doc_ids)
+    g = _group_of(corpus, groups)
+    order = _group_order(g)
+    rates = {key: counts / n_chars * 1000 for key, counts in _sensitivity_counts(corpus).items()}
+    rows, ranks = [], {}
+    for (measure, definition), rate in rates.items():
+        mean = rate.groupby(g, sort=False).mean().reindex(order)
+        rank = mean.rank(ascending=False, method="min").astype("int64")
+        ranks[(measure, definition)] = rank
+        rows.append({"measure": measure, "definition": definition,
+                     **{grp: f"{rank[grp]} ({mean[grp]:.2f})" for grp in order}})
+    out = pd.DataFrame(rows).set_index(["measure", "definition"])
+    moves, corr = [], []
+    for i, (measure, _definition) in enumerate(out.index):
+        first = i == 0 or out.index[i - 1][0] != measure
+        keys = [k for k in rates if k[0] == measure]
+        if first:
+            frame = pd.DataFrame({k: ranks[k] for k in keys})
+            moved = [grp for grp in order if frame.loc[grp].nunique() > 1]
+            moves.append("every group" if len(moved) == len(order) > 1 else ", ".join(moved) if moved else "none")
+            a, b = (rates[k] for k in keys[:2])
+            corr.append(round(float(a.corr(b, method="spearman")), 3) if len(keys) == 2 else float("nan"))
+        else:
+            moves.append("")
+            corr.append(float("nan"))
+    out["moves"] = moves
+    out["report_rank_correlation"] = corr
+    return out
+
+
+def group_interval_note(corpus: Corpus, group_by: str) -> str:
+    """The group view's note on its intervals (every number from the corpus and statistics.yaml)."""
+    from analysis.measures.stats import setting
+
+    n = len(corpus.doc_ids)
+    return (f"Each of the {n:,} reports is one observation: its rate per 1,000 characters (count over the "
+            f"report's Han characters). A group's value is the mean over its reports, grouped by `{group_by}`; its "
+            f"{setting('confidence_level', corpus.lexicon):.0%} interval comes from resampling the group's reports "
+            f"with replacement {int(setting('n_boot', corpus.lexicon)):,} times (fixed seed), so it says how well the "
+            "group mean is known from these reports, not how precisely one report's rate is measured.")
+
+
+def differences_note(differences: pd.DataFrame, group_by: str, level: float = 0.05) -> str:
+    """A sentence on the differences table: how many comparisons, how many hold after Holm."""
+    if differences.empty:
+        return f"*No two groups by `{group_by}` have two reports or more: no differences between groups are tested.*"
+    sig = differences[differences["p_holm"] < level]
+    by = ", ".join(f"{m}: {n}" for m, n in sig.groupby("label", sort=False).size().items()) or "none"
+    return (f"Differences between groups by `{group_by}` (groups of two reports or more) on the key measures: the "
+            f"difference of mean per-report rates with a bootstrap interval over reports, Welch's p and Holm's "
+            f"correction over all {len(differences):,} comparisons. {len(sig):,} differ at p < {level} after "
+            f"correction ({by}); smallest adjusted p first.")
+
+
+def group_findings(corpus: Corpus, groups: pd.Series, group_by: str, means: pd.DataFrame | None = None,
+                   differences: pd.DataFrame | None = None) -> str:
+    """Markdown bullets of what the measures show by group on ANY corpus, every number computed: the
+    unit (the report) and the groups; for each key measure the groups with the highest and lowest
+    mean rate (with intervals over reports) and how many pairs of groups differ after Holm's
+    correction; the outline and the parallels across sentences by group."""
+    means = group_rate_means(corpus, groups) if means is None else means
+    diffs = group_rate_differences(corpus, groups) if differences is None else differences
+    g = _group_of(corpus, groups)
+    level = 0.05
+    lines = [f"- *Unit and groups*: each of the {len(g):,} reports is one observation; reports are grouped by "
+             f"`{group_by}` into {g.nunique()} groups. Rates are per 1,000 Han characters of each report; a group's "
+             "value is the mean over its reports, with a bootstrap interval over reports."]
+    for measure in KEY_MEASURES:
+        m = means[(means["measure"] == measure) & (means["n_reports"] > 1)]
+        if len(m) < 2:
+            lines.append(f"- *{measure_labels(corpus).get(measure, measure)}*: fewer than two groups have two reports "
+                         "or more; no comparison of groups.")
+            continue
+        hi, lo = m.loc[m["mean"].idxmax()], m.loc[m["mean"].idxmin()]
+        d = diffs[diffs["measure"] == measure]
+        sig = int((d["p_holm"] < level).sum())
+        lines.append(f"- *{hi['label']}*: among the {len(m)} groups of two reports or more, highest in {hi['group']} "
+                     f"(mean {_mean_interval(hi['mean'], hi['ci_low'], hi['ci_high'])} per 1,000 characters, "
+                     f"{int(hi['n_reports'])} reports), lowest in {lo['group']} "
+                     f"({_mean_interval(lo['mean'], lo['ci_low'], lo['ci_high'])}, {int(lo['n_reports'])} reports); "
+                     f"{sig} of {len(d)} pairs of groups differ at p < {level} after Holm's correction over the "
+                     f"{len(diffs)} comparisons of the differences table.")
+    og = outline_by_group(corpus, groups)
+    if len(og):
+        share = og["reports_with_outline"] / og["n_reports"]
+        lines.append(f"- *Outline*: {int(og['reports_with_outline'].sum()):,} of {int(og['n_reports'].sum()):,} reports "
+                     f"set out numbered or bulleted items; the share ranges from {_pct(share.min())} "
+                     f"({share.idxmin()}) to {_pct(share.max())} ({share.idxmax()}); mean depth "
+                     f"{og['mean_depth'].min():.2f} to {og['mean_depth'].max():.2f} levels.")
+    across = parallel_across(corpus)
+    if len(across):
+        lines.append(f"- *Parallels across sentences*: {len(across):,} runs in {across['doc_id'].nunique():,} of "
+                     f"{len(g):,} reports ({_pct(across['doc_id'].nunique() / len(g))}).")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------------------------

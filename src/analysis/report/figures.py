@@ -495,6 +495,109 @@ def plot_group_distribution(values: pd.Series, view, title: str, xlabel: str, do
     return with_data(fig, means)
 
 
+# --- group views of notebook 02 ---
+
+
+def pooled_groups(view) -> pd.Series:
+    """The view's groups with those beyond ``max_panels`` pooled as ``other`` (what a figure draws)."""
+    return _pooled(view, view.groups)
+
+
+def plot_rhetoric_groups(rates: pd.DataFrame, view, panels: dict[str, str], ncols: int = 4, dots_max: int = 300,
+                         xlabel: str = "per 1,000 characters", title: str | None = None):
+    """The rhetoric profile by group: one panel per measure (``panels``: column of ``rates`` -> title),
+    one row per group (at most ``view.max_panels``, the rest pooled as ``other``), each report's rate
+    as a dot (a box plot above ``dots_max`` reports) and the group mean (diamond) with its bootstrap
+    interval over reports (:func:`analysis.measures.stats.group_means`).
+
+    ``rates`` is reports x measures (doc_id index: :func:`analysis.questions.rhetoric.report_rates`).
+    The figure's size depends on the number of measures and groups, never on the number of reports.
+    Attached data: ``measure, group, n_reports, mean, ci_low, ci_high``.
+    """
+    from analysis.measures.stats import group_means
+
+    groups = _pooled(view, view.groups.reindex(rates.index).fillna("unknown").astype(str))
+    names = list(dict.fromkeys(groups))
+    if "other" in names:                       # the pool last
+        names = [g for g in names if g != "other"] + ["other"]
+    sizes = groups.value_counts()
+    y = {g: i for i, g in enumerate(reversed(names))}
+    ys_base = groups.map(y).to_numpy(dtype=float)
+    nrows = math.ceil(len(panels) / ncols)
+    height = 0.32 * len(names) + 1.3
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.1 * ncols, height * nrows), sharey=True, squeeze=False)
+    frames = []
+    for k, (ax, (measure, panel_title)) in enumerate(zip(axes.flat, panels.items())):
+        values = rates[measure].astype(float)
+        means = group_means(values, groups).assign(measure=measure)
+        frames.append(means)
+        if len(values) <= dots_max:
+            rng = np.random.default_rng(k)      # a fixed jitter per panel: reproducible figure bytes
+            ax.plot(values.to_numpy(), ys_base + rng.uniform(-0.2, 0.2, len(values)), "o", ms=2.5, alpha=0.45,
+                    color="#56B4E9", zorder=2)
+        else:
+            data = [values[groups == g].to_numpy() for g in reversed(names)]
+            ax.boxplot(data, positions=list(range(len(names))), orientation="horizontal", widths=0.5,
+                       showfliers=False, medianprops={"color": "#0072B2"})
+        for r in means.itertuples():
+            if not np.isnan(r.ci_low):
+                ax.plot([r.ci_low, r.ci_high], [y[r.group]] * 2, color="black", lw=2, zorder=3)
+            ax.plot(r.mean, y[r.group], "D", color="black", ms=4, zorder=4)
+        ax.set_title(panel_title, fontsize=10)
+        top = float(np.nanmax(values.to_numpy())) if len(values) else 0.0
+        ax.set_xlim(left=0, right=max(1.0, top) * 1.08)
+        ax.set_ylim(-0.6, len(names) - 0.4)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="y", visible=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_yticks(list(y.values()), [f"{g} (n={int(sizes[g])})" for g in reversed(names)])
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontsize=12)
+    fig.tight_layout()
+    data = pd.concat(frames, ignore_index=True)[["measure", "group", "n_reports", "mean", "ci_low", "ci_high"]]
+    return with_data(fig, data, source="rhetoric_markers: occurrences counted per report and measure; reports: "
+                     "n_chars (the denominator); one mean per group over its reports")
+
+
+def plot_directive_strength_groups(corpus: Corpus, view):
+    """100% bars by group: the mean over the group's reports of each report's share of sentences by
+    strongest directive (:func:`analysis.questions.rhetoric.directive_strength_by_group`), grades as
+    in :func:`plot_directive_strength`; each bar labelled with its number of reports. At most
+    ``view.max_panels`` bars (the rest pooled as ``other``)."""
+    from analysis.questions.rhetoric import directive_strength_by_group
+
+    table = directive_strength_by_group(corpus, pooled_groups(view))
+    grades = directive_grades(corpus.lexicon)
+    fig = stacked_shares(table, {g: g for g in table.index},
+                         parts={f"share_strength_{g['grade']}": f"{g['name']} ({g['grade']})" for g in grades},
+                         colors=[g["color"] for g in grades], totals=table["n_reports"],
+                         title="Strongest directive in each sentence: mean share over each group's reports "
+                               "(n = reports)", xlabel="mean share of a report's sentences")
+    return with_data(fig, table, source="directives: strongest grade per sentence; sentences: the denominator; "
+                     "shares per report, then the mean over each group's reports")
+
+
+def wordcloud_groups(corpus: Corpus, weights: pd.DataFrame, view):
+    """One cloud per group (at most ``view.max_panels``; ``weights`` from
+    :func:`analysis.questions.rhetoric.group_wordcloud_weights` on :func:`pooled_groups`), sized by
+    the keyness G² of the group against the rest; seed and size from wordclouds.yaml, single tokens
+    of the corpus only. Panels titled with the group and its number of reports."""
+    lex = corpus.lexicon.yaml(WORDCLOUDS_FILE)
+    groups = pooled_groups(view)
+    sizes = groups.value_counts()
+    names = [g for g in dict.fromkeys(weights["group"]) if g in sizes.index]
+    names += [g for g in dict.fromkeys(groups) if g not in names]
+    names = ([g for g in names if g != "other"] + [g for g in names if g == "other"])[: view.max_panels]   # the pool last
+    by_group = {g: dict(zip(w["term"], w["g2"])) for g, w in weights.groupby("group", sort=False)}
+    tokens = set(corpus.tokens["token"].unique())
+    return wordcloud_grid(by_group, {g: f"{g} ({int(sizes[g])} report{'' if sizes[g] == 1 else 's'})" for g in names}, seed=lex["random_state"],
+                          max_words=lex["max_words"], single_tokens=tokens,
+                          title="What is distinctive in each group: words sized by keyness (G²) of the group's "
+                                "reports against the others'")
+
 # --- group views of notebook 04 ---
 
 
