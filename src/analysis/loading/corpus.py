@@ -293,8 +293,13 @@ class Corpus:
         return dict(zip(self.documents["doc_id"], self.documents["label"]))
 
     def text(self, doc_id: str) -> str:
-        """The cleaned body text of one report."""
-        return self.documents.set_index("doc_id").at[doc_id, "text"]
+        """The cleaned body text of one report (an index of the texts is built once per documents table,
+        so calling this for every report costs one pass, not one per call)."""
+        cached = self.__dict__.get("_texts")
+        if cached is None or cached[0] is not self.documents:
+            cached = (self.documents, dict(zip(self.documents["doc_id"], self.documents["text"])))
+            self.__dict__["_texts"] = cached
+        return cached[1][doc_id]
 
     def __repr__(self) -> str:
         return (f"Corpus('{self.root.name}/': {len(self.documents)} reports, {len(self.sentences)} sentences, "

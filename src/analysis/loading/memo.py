@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import inspect
 import json
 import os
 import pickle
@@ -50,6 +51,7 @@ def memoised(*lexicon_files: str):
     """
     def decorate(fn):
         name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__qualname__}"
+        signature = inspect.signature(fn)
 
         @functools.wraps(fn)
         def wrapper(corpus, *args, **kwargs):
@@ -57,8 +59,11 @@ def memoised(*lexicon_files: str):
             if memo is None:
                 return fn(corpus, *args, **kwargs)
             try:
-                key = (name, _frozen(args), _frozen(tuple(sorted(kwargs.items()))),
-                       corpus.lexicon.stamp(lexicon_files))
+                # the arguments as bound, defaults filled in: f(c), f(c, None) and f(c, tokens=None) are one call
+                bound = signature.bind(corpus, *args, **kwargs)
+                bound.apply_defaults()
+                given = tuple(bound.arguments.items())[1:]
+                key = (name, _frozen(given), (), corpus.lexicon.stamp(lexicon_files))
             except TypeError:
                 return fn(corpus, *args, **kwargs)
             if key not in memo:
