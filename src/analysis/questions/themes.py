@@ -337,13 +337,7 @@ def shares_table(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | 
     ids = theme_ids(codebook)
     counts = matrix.groupby("doc_id", sort=False)[ids].sum()   # once, not a filter per report
     sizes = matrix.groupby("doc_id", sort=False).size()
-    rows = []
-    for doc_id in doc_ids:
-        n = int(sizes.get(doc_id, 0))
-        for tid in ids:
-            rows.append({"doc_id": doc_id, "theme": tid,
-                         "n_directives_with_theme": int(counts.at[doc_id, tid]) if n else 0, "n_directives": n})
-    out = pd.DataFrame(rows)
+    out = _long_counts(counts, sizes, doc_ids, ids, "n_directives_with_theme", "n_directives")
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = out["n_directives_with_theme"] / out["n_directives"].replace(0, np.nan)
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_directives_with_theme"], out["n_directives"])
@@ -376,37 +370,69 @@ def directive_items(directives_df: pd.DataFrame, corpus: Corpus, codebook: dict 
 
     codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
     merge = set(codebook["task_unit"]["merge_styles"])
-    items = outline(corpus)
-    by_id = items.set_index("item_id")
-    item_of, task_of = [], []
-    for r in directives_df.itertuples():
-        inside = items[(items["doc_id"] == r.doc_id) & (items["first_sent"] <= r.sent_id) & (items["last_sent"] >= r.sent_id)]
-        item = inside.sort_values("level", kind="stable")["item_id"].iloc[-1] if len(inside) else ""
+    items = outline(corpus).reset_index(drop=True)
+    # every (report, sentence) an item covers, once over the corpus: the deepest item wins, and among
+    # items of one level the last in outline order (what a stable sort by level then the last row gives)
+    span = (items["last_sent"] - items["first_sent"] + 1).clip(lower=0).to_numpy()
+    rows = np.repeat(np.arange(len(items)), span)
+    cover = pd.DataFrame({"doc_id": items["doc_id"].to_numpy()[rows],
+                          "sent_id": items["first_sent"].to_numpy()[rows] + _ranges(span),
+                          "level": items["level"].to_numpy()[rows], "order": rows,
+                          "item_id": items["item_id"].to_numpy()[rows]})
+    deepest = (cover.sort_values(["level", "order"], kind="stable")
+               .drop_duplicates(["doc_id", "sent_id"], keep="last").set_index(["doc_id", "sent_id"])["item_id"])
+    keys = pd.MultiIndex.from_arrays([directives_df["doc_id"], directives_df["sent_id"]])
+    item_of = deepest.reindex(keys).fillna("").to_numpy(dtype=object) if len(directives_df) else np.array([], dtype=object)
+    # each item's task: itself, or up through the merged sub-heading styles to an ancestor of another style
+    style, parent = dict(zip(items["item_id"], items["style"])), dict(zip(items["item_id"], items["parent_id"]))
+    task_of_item = {}
+    for item in items["item_id"]:
         task = item
-        while task and by_id.at[task, "style"] in merge and by_id.at[task, "parent_id"]:
-            task = by_id.at[task, "parent_id"]
-        item_of.append(item)
-        task_of.append(task or r.directive_id)
-    return directives_df.assign(item_id=item_of, task_id=task_of)
+        while task and style[task] in merge and parent[task]:
+            task = parent[task]
+        task_of_item[item] = task
+    task_of = [task_of_item.get(i, "") or d for i, d in zip(item_of, directives_df["directive_id"])]
+    return directives_df.assign(item_id=list(item_of), task_id=task_of)
+
+
+def _ranges(lengths: np.ndarray) -> np.ndarray:
+    """``0, 1, …, n-1`` for each ``n`` of ``lengths``, concatenated (vectorised)."""
+    lengths = np.asarray(lengths, dtype="int64")
+    if not len(lengths) or lengths.sum() == 0:
+        return np.zeros(0, dtype="int64")
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1]) - np.repeat(ends - lengths, lengths)
 
 
 def task_shares(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
     """Share of *tasks* per theme per report: a task (``task_id`` of :func:`directive_items`) has a theme when
     any of its directives has it, so a theme counts once per outline item however many sentences repeat it.
-    Columns ``doc_id, theme, n_tasks_with_theme, n_tasks, share, ci_low, ci_high`` (95% Wilson)."""
+    Columns ``doc_id, theme, n_tasks_with_theme, n_tasks, share, ci_low, ci_high`` (95% Wilson).
+    One group-by over the corpus-wide table (not a filter per report)."""
     codebook = codebook or load_codebook()
-    rows = []
-    for doc_id in doc_ids:
-        sub = classified[classified["doc_id"] == doc_id]
-        tasks = sub.groupby("task_id", sort=False)["themes"].agg(lambda ts: set().union(*map(set, ts)))
-        for tid in theme_ids(codebook):
-            rows.append({"doc_id": doc_id, "theme": tid, "n_tasks_with_theme": int(sum(tid in t for t in tasks)),
-                         "n_tasks": len(tasks)})
-    out = pd.DataFrame(rows, columns=["doc_id", "theme", "n_tasks_with_theme", "n_tasks"])
+    ids = theme_ids(codebook)
+    matrix = theme_matrix(classified, codebook).reset_index(drop=True)
+    matrix["doc_id"], matrix["task_id"] = classified["doc_id"].to_numpy(), classified["task_id"].to_numpy()
+    per_task = matrix.groupby(["doc_id", "task_id"], sort=False)[ids].any()
+    counts = per_task.groupby(level="doc_id", sort=False).sum()
+    sizes = per_task.groupby(level="doc_id", sort=False).size()
+    out = _long_counts(counts, sizes, doc_ids, ids, "n_tasks_with_theme", "n_tasks")
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = out["n_tasks_with_theme"] / out["n_tasks"].replace(0, np.nan)
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_tasks_with_theme"], out["n_tasks"])
     return out
+
+
+def _long_counts(counts: pd.DataFrame, sizes: pd.Series, doc_ids: list[str], ids: list[str], k: str,
+                 n: str) -> pd.DataFrame:
+    """Report × theme counts (``counts``: doc_id × theme; ``sizes``: denominators by doc_id) as a long
+    table ``doc_id, theme, k, n``, every report of ``doc_ids`` (in order) × every theme; 0 where absent."""
+    docs = list(doc_ids)
+    kk = counts.reindex(index=docs, columns=ids).fillna(0).to_numpy(dtype="int64")
+    nn = sizes.reindex(docs).fillna(0).to_numpy(dtype="int64")
+    return pd.DataFrame({"doc_id": np.repeat(np.asarray(docs, dtype=object), len(ids)),
+                         "theme": np.tile(np.asarray(ids, dtype=object), len(docs)),
+                         k: kk.reshape(-1), n: np.repeat(nn, len(ids))})
 
 
 def tasks_wide(tasks: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None) -> pd.DataFrame:
@@ -874,14 +900,26 @@ def criteria_coverage(classified: pd.DataFrame, doc_ids: list[str], codebook: di
     ``n_reports`` (reports with at least one such directive). A category with ``n_reports == 0`` is one no
     directive of the corpus touches."""
     book = codebook or load_codebook()
-    mapping = theme_criteria(book)
-    by_cat = mapping.groupby("category")["theme"].apply(set).to_dict()
     out = criteria_table(book).rename(columns={"id": "category"}).drop(columns="title")
+    counts = criteria_counts(classified, book).reindex(index=list(doc_ids), columns=list(out["category"])).fillna(0)
     for doc in doc_ids:
-        sub = classified[classified["doc_id"] == doc]
-        out[doc] = [int(sum(bool(set(t) & by_cat.get(c, set())) for t in sub["themes"])) for c in out["category"]]
+        out[doc] = counts.loc[doc].astype("int64").to_numpy()
     out["n_reports"] = (out[list(doc_ids)] > 0).sum(axis=1) if doc_ids else 0
     return out
+
+
+def criteria_counts(classified: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Report × criteria category: how many of the report's directives have a theme mapped to the
+    category (a directive counts once per category). One group-by over the corpus; reports without
+    directives are absent."""
+    book = codebook or load_codebook()
+    mapping = theme_criteria(book)
+    cats = list(criteria_table(book)["id"])
+    matrix = theme_matrix(classified, book).reset_index(drop=True)
+    touch = pd.DataFrame({c: matrix[sorted(set(mapping.loc[mapping["category"] == c, "theme"]))].any(axis=1)
+                          for c in cats}, index=matrix.index)
+    touch["doc_id"] = classified["doc_id"].to_numpy()
+    return touch.groupby("doc_id", sort=False)[cats].sum().astype("int64")
 
 
 def unit_sensitivity(shares: pd.DataFrame, tasks: pd.DataFrame, labels: dict[str, str],
