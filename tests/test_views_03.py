@@ -124,3 +124,12 @@ def test_group_heatmap_size_does_not_grow_with_reports():
 @pytest.fixture(scope="module")
 def classified_bundled(corpus):
     return themes.classify(themes.directive_items(themes.directives(corpus), corpus))
+
+
+def test_group_directive_summary_means_over_reports(corpus, classified_bundled):
+    summary = themes.directive_summary(classified_bundled, corpus)
+    groups = choose_view(corpus, "province").groups
+    out = themes.group_directive_summary(summary, corpus.doc_ids, groups)
+    jx = summary.loc[[corpus.labels["pingxiang_city_2022"], corpus.labels["pingxiang_suburb_2020"]], "directives"]
+    assert out.at["江西", "reports"] == 2 and out.at["江西", "directives"].startswith(f"{jx.mean():.1f} [")
+    assert out.at["河南", "directives"] == f"{summary.loc[corpus.labels['xinyang_2015'], 'directives']:.1f}"   # one report

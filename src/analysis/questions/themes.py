@@ -1343,8 +1343,8 @@ def group_directive_summary(summary: pd.DataFrame, doc_ids: list[str], groups: p
     out = pd.DataFrame({"reports": g.value_counts(sort=False)})
     for col, digits in (("directives", 1), ("per_1000_chars", 2), ("attributed", 2)):
         m = group_means(per[col].astype(float), g).set_index("group")
-        cells = {grp: f"{r.mean:.{digits}f}" + ("" if pd.isna(r.ci_low) else f" [{r.ci_low:.{digits}f}–{r.ci_high:.{digits}f}]")
-                 for grp, r in m.iterrows()}
+        cells = {r.group: f"{r.mean:.{digits}f}" + ("" if pd.isna(r.ci_low) else f" [{r.ci_low:.{digits}f}–{r.ci_high:.{digits}f}]")
+                 for r in m.reset_index().itertuples()}
         out[col] = [cells.get(grp, "–") for grp in out.index]
     return out.rename_axis("group")
 
