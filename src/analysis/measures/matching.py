@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.loading.corpus import Corpus
-from analysis.loading.tokenize import cut
+from analysis.loading.tokenize import cut, get_segmenter
 
 #: What a masked word is replaced by (one ideographic space per character, so offsets stay put).
 MASK = "\u3000"
@@ -49,7 +49,8 @@ def sentence_token_lists(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | Non
         sentences = data
     out = sentences[["doc_id", "sent_id", "text"]].reset_index(drop=True)
     if tokens is None:
-        lists = [[t for t in cut(s) if t.strip()] for s in out["text"]]
+        segmenter = get_segmenter()   # what cut() uses, looked up once
+        lists = [[t for t in segmenter.cut(s) if t.strip()] for s in out["text"]]
     else:
         lists = _token_lists(out, tokens)
     return out.assign(tokens=pd.Series(lists, index=out.index, dtype=object))

@@ -30,7 +30,7 @@ from analysis.loading.corpus import Corpus
 from analysis.loading.errors import AnalysisError
 from analysis.loading.lexicon import read_yaml
 from analysis.loading.memo import memoised
-from analysis.loading.tokenize import cut, stopwords
+from analysis.loading.tokenize import cut, get_segmenter, stopwords
 from analysis.measures.directives import DIRECTIVES_FILE, has_modal_yao, sentence_directives, yao_words
 from analysis.measures.levels import count_level_pairs, level_pairs  # noqa: F401 (notebook 03 pairs reports from here)
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers
@@ -615,10 +615,16 @@ def topic_stopwords(corpus: Corpus, codebook: dict | None = None) -> frozenset[s
     return frozenset(words)
 
 
-def directive_tokens(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def directive_tokens(text: str, exclude: frozenset[str] = frozenset(), segmenter=None) -> list[str]:
     """Content tokens of a directive for TF-IDF: jieba (domain dictionary) words of two or more Han
-    characters that are not in ``exclude`` (see :func:`topic_stopwords`)."""
-    return [t for t in cut(text) if len(t) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t not in exclude]
+    characters that are not in ``exclude`` (see :func:`topic_stopwords`). ``segmenter``: the one
+    :func:`analysis.loading.tokenize.get_segmenter` gives (what :func:`cut` uses), looked up once by a
+    caller that cuts many directives."""
+    words = segmenter.cut(text) if segmenter is not None else cut(text)
+    return [t for t in words if len(t) >= 2 and t not in exclude and _HAN_WORD.fullmatch(t)]
 
 
 def nmf_topics(classified: pd.DataFrame, corpus: Corpus,
@@ -636,7 +642,8 @@ def nmf_topics(classified: pd.DataFrame, corpus: Corpus,
     codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
     cfg = codebook["topic_model"]
     exclude = topic_stopwords(corpus, codebook)
-    docs = [directive_tokens(t, exclude) for t in classified["text"]]
+    segmenter = get_segmenter()
+    docs = [directive_tokens(t, exclude, segmenter) for t in classified["text"]]
     vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=int(cfg["min_df"]), sublinear_tf=bool(cfg["sublinear_tf"]))
     X = vec.fit_transform(docs)
     n_topics = int(cfg["n_topics"])
