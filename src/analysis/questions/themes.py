@@ -1324,7 +1324,8 @@ def limits_reading(corpus: Corpus, groups: pd.Series, group_by: str, n_tests: in
             continue
         k = col.fillna("").replace("", np.nan).groupby(g).nunique()
         if len(k):
-            mixes.append(f"{int(k.min())}–{int(k.max())} {name.replace('_', ' ')} values")
+            plural = {"province": "provinces", "year": "years", "admin_level": "administrative levels"}[name]
+            mixes.append(f"{int(k.min())}–{int(k.max())} known {plural}")
     return f"""## What the differences can and cannot support
 
 - **Can:** describe how {len(docs):,} reports in {len(sizes)} groups by `{group_by}` (of {int(sizes.min())}–{int(sizes.max())}
