@@ -133,3 +133,19 @@ def test_group_directive_summary_means_over_reports(corpus, classified_bundled):
     jx = summary.loc[[corpus.labels["pingxiang_city_2022"], corpus.labels["pingxiang_suburb_2020"]], "directives"]
     assert out.at["江西", "reports"] == 2 and out.at["江西", "directives"].startswith(f"{jx.mean():.1f} [")
     assert out.at["河南", "directives"] == f"{summary.loc[corpus.labels['xinyang_2015'], 'directives']:.1f}"   # one report
+
+
+def test_validation_is_of_the_hand_coded_sample_on_any_corpus(classified_bundled):
+    annotations = themes.load_annotations()
+    assert themes.validation_units(classified_bundled, annotations) is classified_bundled   # the bundled corpus
+    other = classified_bundled[classified_bundled["doc_id"] != "panjin_2023"]              # the sample not all here
+    units = themes.validation_units(other, annotations)
+    assert list(units["directive_id"]) == list(annotations["directive_id"])
+    same = dict(zip(classified_bundled["directive_id"], classified_bundled["themes"]))
+    assert all(same[d] == t for d, t in zip(units["directive_id"], units["themes"]))
+
+
+def test_group_means_keep_the_order_of_the_groups():
+    shares = _shares({"a": {"sanitation": (1, 2)}, "b": {"sanitation": (1, 4)}})
+    ranked = pd.Series({"b": "1 province", "a": "2 county"})        # a ranking, not the order of the reports
+    assert list(themes.group_theme_means(shares, ranked)["group"]) == ["1 province", "2 county"]

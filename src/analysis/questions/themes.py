@@ -18,6 +18,7 @@ directives of the report.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -542,6 +543,17 @@ def load_annotations(path: Path | None = None) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df["themes"] = [tuple(t for t in s.split(";") if t) for s in df["themes"]]
     return df
+
+
+def validation_units(classified: pd.DataFrame, annotations: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """The classifier's output on the hand-coded sample: ``classified`` itself when every directive of
+    the sample is extracted from this corpus with the same text (the bundled corpus), else the sample's
+    own texts classified (``directive_id, doc_id, text, themes, n_themes, evidence``), so the
+    validation measures the classifier on the coded sample whatever corpus the notebook runs on."""
+    current = dict(zip(classified["directive_id"], classified["text"]))
+    if all(current.get(d) == t for d, t in zip(annotations["directive_id"], annotations["text"])):
+        return classified
+    return classify(annotations[["directive_id", "doc_id", "text"]].reset_index(drop=True), codebook)
 
 
 def annotation_check(annotations: pd.DataFrame, classified: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
@@ -1073,7 +1085,13 @@ def group_theme_means(table: pd.DataFrame, groups: pd.Series, codebook: dict | N
             m = group_means(wide[tid], groups.reindex(wide.index))
             parts.append(m.assign(theme=tid))
     cols = ["theme", "group", "n_reports", "mean", "ci_low", "ci_high"]
-    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    # groups in the order ``groups`` gives them (corpus order, or a ranking such as :func:`level_groups`)
+    rank = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    return out.iloc[np.lexsort((out["group"].map(rank).to_numpy(), out["theme"].map(
+        {t: i for i, t in enumerate(theme_ids(codebook))}).to_numpy()))].reset_index(drop=True)
 
 
 def group_theme_wide(means: pd.DataFrame, codebook: dict | None = None, digits: int = 0,
@@ -1109,7 +1127,9 @@ def group_theme_differences(table: pd.DataFrame, groups: pd.Series, themes_: lis
 
     names = theme_labels(codebook)
     wide = report_theme_values(table, value)
-    parts = [group_differences(wide[t], groups.reindex(wide.index)).assign(theme=names[t]) for t in themes_]
+    with warnings.catch_warnings():   # groups of near-identical reports: scipy warns of precision loss in Welch's t
+        warnings.simplefilter("ignore", RuntimeWarning)
+        parts = [group_differences(wide[t], groups.reindex(wide.index)).assign(theme=names[t]) for t in themes_]
     cols = ["theme", "group_a", "group_b", "n_a", "n_b", "difference", "ci_low", "ci_high", "p_value", "p_holm"]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     out["p_holm"] = holm(out["p_value"]) if len(out) else []
