@@ -48,6 +48,7 @@ def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None =
     contexts = context_exclusions(lex)
     openers = lex.get("imperative_openers")
     plan = match_plan(index, blocked)
+    prepared = prepare_openers(openers) if openers else None
     rows = []
     for r in sentence_token_lists(data, tokens).itertuples():
         spans = quoted_lesson_spans(r.text, contexts)
@@ -57,7 +58,7 @@ def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None =
                 continue
             rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": e["marker"],
                          "grade": int(e["grade"]), "surface": "".join(run), "kind": "modal"})
-        verb = imperative_opener(r.tokens, openers) if openers else None
+        verb = imperative_opener(r.tokens, openers, prepared) if openers else None
         if verb:
             rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": verb,
                          "grade": int(openers["grade"]), "surface": verb, "kind": "imperative"})
@@ -94,33 +95,51 @@ def _inside(start: int, marker: str, spans: list[tuple[int, int, frozenset]]) ->
     return any(a <= start < b and marker in markers for a, b, markers in spans)
 
 
-def imperative_opener(tokens: list[str], openers: dict) -> str | None:
+def imperative_opener(tokens: list[str], openers: dict, prepared: tuple | None = None) -> str | None:
     """The opener verb if a sentence is a bare imperative (``坚持系统谋划，…``), else ``None``.
 
     ``tokens`` are the sentence's tokens; ``openers`` is the ``imperative_openers`` block of
     directives.yaml. Leading list markers (numerals in ``skip``, punctuation) are passed over; the
     first word must be an opener verb (or, for ``match: prefix`` verbs, the text must start with it),
     and the first clause must not contain a copula (``提升…是…任务`` states, it does not instruct).
+    ``prepared``: :func:`prepare_openers` of ``openers``, given when many sentences are tested.
     """
-    skip = set(openers.get("skip", []))
+    skip, copulas, exact, prefixes = prepared if prepared is not None else prepare_openers(openers)
     i = 0
     while i < len(tokens) and (tokens[i] in skip or not HAN_RE.search(tokens[i])):
         i += 1
     rest = tokens[i:]
     if not rest:
         return None
-    clause = []
     for t in rest:
         if t in "，,；;：:":
             break
-        clause.append(t)
-    if set(openers.get("copulas", [])) & set(clause):
-        return None
-    text = "".join(rest)
-    for v in openers["verbs"]:
-        if (rest[0] == v["verb"]) or (v.get("match") == "prefix" and text.startswith(v["verb"])):
-            return v["verb"]
-    return None
+        if t in copulas:
+            return None
+    # the first verb of the list (in its order) that the sentence opens with
+    best = exact.get(rest[0])
+    if prefixes:
+        text = "".join(rest)
+        for k, verb in prefixes:
+            if best is not None and k > best[0]:
+                break
+            if text.startswith(verb):
+                best = (k, verb)
+                break
+    return best[1] if best is not None else None
+
+
+def prepare_openers(openers: dict) -> tuple:
+    """``(skip, copulas, exact, prefixes)`` of an ``imperative_openers`` block for
+    :func:`imperative_opener`: sets of the skipped tokens and copulas; ``verb -> (index, verb)`` for
+    the first entry of each verb; ``(index, verb)`` of the ``match: prefix`` entries, in list order."""
+    exact: dict[str, tuple[int, str]] = {}
+    prefixes = []
+    for k, v in enumerate(openers["verbs"]):
+        exact.setdefault(v["verb"], (k, v["verb"]))
+        if v.get("match") == "prefix":
+            prefixes.append((k, v["verb"]))
+    return frozenset(openers.get("skip", [])), frozenset(openers.get("copulas", [])), exact, prefixes
 
 
 @memoised(DIRECTIVES_FILE)
