@@ -16,7 +16,7 @@ from analysis.loading.chars import HAN_RE
 from analysis.loading.corpus import Corpus
 from analysis.loading.lexicon import Lexicon, as_lexicon, read_yaml
 from analysis.loading.memo import memoised
-from analysis.measures.matching import index_entries, mask, match_runs, sentence_token_lists
+from analysis.measures.matching import index_entries, mask, match_plan, match_runs, sentence_token_lists
 
 DIRECTIVES_FILE = "directives.yaml"
 MARKER_COLUMNS = ["doc_id", "sent_id", "marker", "grade", "surface", "kind"]
@@ -47,16 +47,18 @@ def directive_markers(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None =
     blocked = {tuple(e["tokens"]): e for e in lex.get("exclusions", [])}
     contexts = context_exclusions(lex)
     openers = lex.get("imperative_openers")
+    plan = match_plan(index, blocked)
+    prepared = prepare_openers(openers) if openers else None
     rows = []
     for r in sentence_token_lists(data, tokens).itertuples():
         spans = quoted_lesson_spans(r.text, contexts)
         offsets = token_offsets(r.text, r.tokens) if spans else []
-        for i, run, e in match_runs(r.tokens, index, blocked):
+        for i, run, e in match_runs(r.tokens, index, blocked, plan):
             if spans and _inside(offsets[i], e["marker"], spans):
                 continue
             rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": e["marker"],
                          "grade": int(e["grade"]), "surface": "".join(run), "kind": "modal"})
-        verb = imperative_opener(r.tokens, openers) if openers else None
+        verb = imperative_opener(r.tokens, openers, prepared) if openers else None
         if verb:
             rows.append({"doc_id": r.doc_id, "sent_id": r.sent_id, "marker": verb,
                          "grade": int(openers["grade"]), "surface": verb, "kind": "imperative"})
@@ -93,33 +95,51 @@ def _inside(start: int, marker: str, spans: list[tuple[int, int, frozenset]]) ->
     return any(a <= start < b and marker in markers for a, b, markers in spans)
 
 
-def imperative_opener(tokens: list[str], openers: dict) -> str | None:
+def imperative_opener(tokens: list[str], openers: dict, prepared: tuple | None = None) -> str | None:
     """The opener verb if a sentence is a bare imperative (``坚持系统谋划，…``), else ``None``.
 
     ``tokens`` are the sentence's tokens; ``openers`` is the ``imperative_openers`` block of
     directives.yaml. Leading list markers (numerals in ``skip``, punctuation) are passed over; the
     first word must be an opener verb (or, for ``match: prefix`` verbs, the text must start with it),
     and the first clause must not contain a copula (``提升…是…任务`` states, it does not instruct).
+    ``prepared``: :func:`prepare_openers` of ``openers``, given when many sentences are tested.
     """
-    skip = set(openers.get("skip", []))
+    skip, copulas, exact, prefixes = prepared if prepared is not None else prepare_openers(openers)
     i = 0
     while i < len(tokens) and (tokens[i] in skip or not HAN_RE.search(tokens[i])):
         i += 1
     rest = tokens[i:]
     if not rest:
         return None
-    clause = []
     for t in rest:
         if t in "，,；;：:":
             break
-        clause.append(t)
-    if set(openers.get("copulas", [])) & set(clause):
-        return None
-    text = "".join(rest)
-    for v in openers["verbs"]:
-        if (rest[0] == v["verb"]) or (v.get("match") == "prefix" and text.startswith(v["verb"])):
-            return v["verb"]
-    return None
+        if t in copulas:
+            return None
+    # the first verb of the list (in its order) that the sentence opens with
+    best = exact.get(rest[0])
+    if prefixes:
+        text = "".join(rest)
+        for k, verb in prefixes:
+            if best is not None and k > best[0]:
+                break
+            if text.startswith(verb):
+                best = (k, verb)
+                break
+    return best[1] if best is not None else None
+
+
+def prepare_openers(openers: dict) -> tuple:
+    """``(skip, copulas, exact, prefixes)`` of an ``imperative_openers`` block for
+    :func:`imperative_opener`: sets of the skipped tokens and copulas; ``verb -> (index, verb)`` for
+    the first entry of each verb; ``(index, verb)`` of the ``match: prefix`` entries, in list order."""
+    exact: dict[str, tuple[int, str]] = {}
+    prefixes = []
+    for k, v in enumerate(openers["verbs"]):
+        exact.setdefault(v["verb"], (k, v["verb"]))
+        if v.get("match") == "prefix":
+            prefixes.append((k, v["verb"]))
+    return frozenset(openers.get("skip", [])), frozenset(openers.get("copulas", [])), exact, prefixes
 
 
 @memoised(DIRECTIVES_FILE)
@@ -132,8 +152,12 @@ def sentence_directives(data: Corpus | pd.DataFrame, tokens: pd.DataFrame | None
     """
     sents = (data.sentences if isinstance(data, Corpus) else data)[["doc_id", "sent_id"]].reset_index(drop=True)
     hits = directive_markers(data, tokens, lexicon)
-    agg = hits.groupby(["doc_id", "sent_id"], sort=False).agg(
-        n_markers=("marker", "size"), strength=("grade", "max"), markers=("marker", "、".join)).reset_index()
+    agg = hits.groupby(["doc_id", "sent_id"], sort=False).agg(n_markers=("marker", "size"), strength=("grade", "max"))
+    joined: dict[tuple, list[str]] = {}   # the markers of each sentence in order, in one pass (not a join per group)
+    for key, marker in zip(zip(hits["doc_id"], hits["sent_id"]), hits["marker"]):
+        joined.setdefault(key, []).append(marker)
+    agg["markers"] = ["、".join(joined[k]) for k in agg.index]
+    agg = agg.reset_index()
     out = sents.merge(agg, on=["doc_id", "sent_id"], how="left")
     out = out.fillna({"n_markers": 0, "strength": 0, "markers": ""})
     return out.astype({"n_markers": "int64", "strength": "int64"})
@@ -153,7 +177,8 @@ def _yao_words(path, stamp) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def has_modal_yao(text: str, lexicon: Lexicon | None = None) -> bool:
+def has_modal_yao(text: str, lexicon: Lexicon | None = None, words: tuple[str, ...] | None = None) -> bool:
     """Whether ``text`` has a 要 outside the words directives.yaml excludes (重要, 需要, 要求…): the
-    same list the token matcher uses, applied to a text segment without re-tokenizing."""
-    return "要" in mask(text, yao_words(lexicon))
+    same list the token matcher uses, applied to a text segment without re-tokenizing. ``words``:
+    :func:`yao_words`, given when one caller tests many segments."""
+    return "要" in text and "要" in mask(text, yao_words(lexicon) if words is None else words)

@@ -18,6 +18,7 @@ directives of the report.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,9 @@ from analysis.loading.corpus import Corpus
 from analysis.loading.errors import AnalysisError
 from analysis.loading.lexicon import read_yaml
 from analysis.loading.memo import memoised
-from analysis.loading.tokenize import cut, stopwords
-from analysis.measures.directives import DIRECTIVES_FILE, has_modal_yao, sentence_directives
-from analysis.measures.levels import level_pairs  # noqa: F401 (notebook 03 pairs reports from here)
+from analysis.loading.tokenize import cut, get_segmenter, stopwords
+from analysis.measures.directives import DIRECTIVES_FILE, has_modal_yao, sentence_directives, yao_words
+from analysis.measures.levels import count_level_pairs, level_pairs  # noqa: F401 (notebook 03 pairs reports from here)
 from analysis.measures.speakers import SPEAKERS_FILE, attribute_speakers, known_speakers
 from analysis.measures.stats import wilson_interval
 
@@ -108,6 +109,7 @@ class _Rules:
     task_verbs: tuple[str, ...]
     list_min_chars: int
     head_strip: tuple[re.Pattern, ...]
+    yao: tuple[str, ...] = ()
 
 
 def _rules(codebook: dict) -> _Rules:
@@ -120,6 +122,7 @@ def _rules(codebook: dict) -> _Rules:
         task_verbs=tuple(sorted(d["task_list"]["verbs"], key=len, reverse=True)),
         list_min_chars=int(d["task_list"]["min_chars"]),
         head_strip=tuple(re.compile(p) for p in d["task_head"]["strip"]),
+        yao=yao_words(),
     )
 
 
@@ -199,7 +202,7 @@ def _head(text: str, markers: str, rules: _Rules) -> str:
     segments = [s for s in re.split(r"[，,：:。]", body) if s.strip()] or [body]
     wanted = [m for m in markers.split("、") if m]
     found = next((s for s in segments if any(
-        has_modal_yao(s) if m == "要" else m in s for m in wanted)), segments[0])
+        has_modal_yao(s, words=rules.yao) if m == "要" else m in s for m in wanted)), segments[0])
     for rx in rules.head_strip[1:]:
         found = rx.sub("", found, count=1)
     return rules.numbering.sub("", found, count=1).strip() or text
@@ -262,19 +265,25 @@ def directive_summary(directives_df: pd.DataFrame, corpus: Corpus) -> pd.DataFra
     (directives per 1,000 Han characters), ``attributed`` (share with a known speaker),
     ``by_opener`` (sentences admitted by an imperative opener, not a marker) and ``mean_strength``.
     Indexed by report label, in corpus order."""
-    docs = corpus.documents.set_index("doc_id")
-    rows = []
-    by_doc = dict(tuple(directives_df.groupby("doc_id", sort=False)))   # once, not a filter per report
-    for doc_id in corpus.doc_ids:
-        g = by_doc.get(doc_id, directives_df.iloc[:0])
-        first = g[g["clause_id"] == 0]
-        rows.append({"report": docs.at[doc_id, "label"], "sentences": int(docs.at[doc_id, "n_sentences"]),
-                     "directive_sentences": len(first), "directives": len(g),
-                     "per_1000_chars": round(1000 * len(g) / docs.at[doc_id, "n_chars"], 1),
-                     "attributed": round(float(g["speaker"].notna().mean()), 2) if len(g) else np.nan,
-                     "by_opener": int((first["basis"] == "opener").sum()),
-                     "mean_strength": round(float(g["strength"].mean()), 2) if len(g) else np.nan})
-    return pd.DataFrame(rows).set_index("report")
+    docs = corpus.documents.set_index("doc_id").loc[list(corpus.doc_ids)]
+    d = directives_df
+    first = d["clause_id"] == 0
+    by = d.groupby("doc_id", sort=False)   # one group-by over the corpus-wide table, not a filter per report
+    n = by.size().reindex(docs.index, fill_value=0).astype("int64")
+    attributed = d["speaker"].notna().groupby(d["doc_id"], sort=False).mean().reindex(docs.index)
+    strength = d["strength"].astype(float).groupby(d["doc_id"], sort=False).mean().reindex(docs.index)
+    out = pd.DataFrame({
+        "report": docs["label"].to_numpy(),
+        "sentences": docs["n_sentences"].astype("int64").to_numpy(),
+        "directive_sentences": first.groupby(d["doc_id"]).sum().reindex(docs.index, fill_value=0).astype("int64").to_numpy(),
+        "directives": n.to_numpy(),
+        "per_1000_chars": [round(1000 * k / c, 1) for k, c in zip(n, docs["n_chars"])],
+        "attributed": [round(float(x), 2) if k else np.nan for x, k in zip(attributed, n)],
+        "by_opener": (first & (d["basis"] == "opener")).groupby(d["doc_id"]).sum()
+                     .reindex(docs.index, fill_value=0).astype("int64").to_numpy(),
+        "mean_strength": [round(float(x), 2) if k else np.nan for x, k in zip(strength, n)],
+    })
+    return out.set_index("report")
 
 
 def excluded_sentences(corpus: Corpus, codebook: dict | None = None) -> pd.DataFrame:
@@ -337,13 +346,7 @@ def shares_table(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | 
     ids = theme_ids(codebook)
     counts = matrix.groupby("doc_id", sort=False)[ids].sum()   # once, not a filter per report
     sizes = matrix.groupby("doc_id", sort=False).size()
-    rows = []
-    for doc_id in doc_ids:
-        n = int(sizes.get(doc_id, 0))
-        for tid in ids:
-            rows.append({"doc_id": doc_id, "theme": tid,
-                         "n_directives_with_theme": int(counts.at[doc_id, tid]) if n else 0, "n_directives": n})
-    out = pd.DataFrame(rows)
+    out = _long_counts(counts, sizes, doc_ids, ids, "n_directives_with_theme", "n_directives")
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = out["n_directives_with_theme"] / out["n_directives"].replace(0, np.nan)
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_directives_with_theme"], out["n_directives"])
@@ -376,37 +379,69 @@ def directive_items(directives_df: pd.DataFrame, corpus: Corpus, codebook: dict 
 
     codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
     merge = set(codebook["task_unit"]["merge_styles"])
-    items = outline(corpus)
-    by_id = items.set_index("item_id")
-    item_of, task_of = [], []
-    for r in directives_df.itertuples():
-        inside = items[(items["doc_id"] == r.doc_id) & (items["first_sent"] <= r.sent_id) & (items["last_sent"] >= r.sent_id)]
-        item = inside.sort_values("level", kind="stable")["item_id"].iloc[-1] if len(inside) else ""
+    items = outline(corpus).reset_index(drop=True)
+    # every (report, sentence) an item covers, once over the corpus: the deepest item wins, and among
+    # items of one level the last in outline order (what a stable sort by level then the last row gives)
+    span = (items["last_sent"] - items["first_sent"] + 1).clip(lower=0).to_numpy()
+    rows = np.repeat(np.arange(len(items)), span)
+    cover = pd.DataFrame({"doc_id": items["doc_id"].to_numpy()[rows],
+                          "sent_id": items["first_sent"].to_numpy()[rows] + _ranges(span),
+                          "level": items["level"].to_numpy()[rows], "order": rows,
+                          "item_id": items["item_id"].to_numpy()[rows]})
+    deepest = (cover.sort_values(["level", "order"], kind="stable")
+               .drop_duplicates(["doc_id", "sent_id"], keep="last").set_index(["doc_id", "sent_id"])["item_id"])
+    keys = pd.MultiIndex.from_arrays([directives_df["doc_id"], directives_df["sent_id"]])
+    item_of = deepest.reindex(keys).fillna("").to_numpy(dtype=object) if len(directives_df) else np.array([], dtype=object)
+    # each item's task: itself, or up through the merged sub-heading styles to an ancestor of another style
+    style, parent = dict(zip(items["item_id"], items["style"])), dict(zip(items["item_id"], items["parent_id"]))
+    task_of_item = {}
+    for item in items["item_id"]:
         task = item
-        while task and by_id.at[task, "style"] in merge and by_id.at[task, "parent_id"]:
-            task = by_id.at[task, "parent_id"]
-        item_of.append(item)
-        task_of.append(task or r.directive_id)
-    return directives_df.assign(item_id=item_of, task_id=task_of)
+        while task and style[task] in merge and parent[task]:
+            task = parent[task]
+        task_of_item[item] = task
+    task_of = [task_of_item.get(i, "") or d for i, d in zip(item_of, directives_df["directive_id"])]
+    return directives_df.assign(item_id=list(item_of), task_id=task_of)
+
+
+def _ranges(lengths: np.ndarray) -> np.ndarray:
+    """``0, 1, …, n-1`` for each ``n`` of ``lengths``, concatenated (vectorised)."""
+    lengths = np.asarray(lengths, dtype="int64")
+    if not len(lengths) or lengths.sum() == 0:
+        return np.zeros(0, dtype="int64")
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1]) - np.repeat(ends - lengths, lengths)
 
 
 def task_shares(classified: pd.DataFrame, doc_ids: list[str], codebook: dict | None = None) -> pd.DataFrame:
     """Share of *tasks* per theme per report: a task (``task_id`` of :func:`directive_items`) has a theme when
     any of its directives has it, so a theme counts once per outline item however many sentences repeat it.
-    Columns ``doc_id, theme, n_tasks_with_theme, n_tasks, share, ci_low, ci_high`` (95% Wilson)."""
+    Columns ``doc_id, theme, n_tasks_with_theme, n_tasks, share, ci_low, ci_high`` (95% Wilson).
+    One group-by over the corpus-wide table (not a filter per report)."""
     codebook = codebook or load_codebook()
-    rows = []
-    for doc_id in doc_ids:
-        sub = classified[classified["doc_id"] == doc_id]
-        tasks = sub.groupby("task_id", sort=False)["themes"].agg(lambda ts: set().union(*map(set, ts)))
-        for tid in theme_ids(codebook):
-            rows.append({"doc_id": doc_id, "theme": tid, "n_tasks_with_theme": int(sum(tid in t for t in tasks)),
-                         "n_tasks": len(tasks)})
-    out = pd.DataFrame(rows, columns=["doc_id", "theme", "n_tasks_with_theme", "n_tasks"])
+    ids = theme_ids(codebook)
+    matrix = theme_matrix(classified, codebook).reset_index(drop=True)
+    matrix["doc_id"], matrix["task_id"] = classified["doc_id"].to_numpy(), classified["task_id"].to_numpy()
+    per_task = matrix.groupby(["doc_id", "task_id"], sort=False)[ids].any()
+    counts = per_task.groupby(level="doc_id", sort=False).sum()
+    sizes = per_task.groupby(level="doc_id", sort=False).size()
+    out = _long_counts(counts, sizes, doc_ids, ids, "n_tasks_with_theme", "n_tasks")
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = out["n_tasks_with_theme"] / out["n_tasks"].replace(0, np.nan)
     out["ci_low"], out["ci_high"] = wilson_interval(out["n_tasks_with_theme"], out["n_tasks"])
     return out
+
+
+def _long_counts(counts: pd.DataFrame, sizes: pd.Series, doc_ids: list[str], ids: list[str], k: str,
+                 n: str) -> pd.DataFrame:
+    """Report × theme counts (``counts``: doc_id × theme; ``sizes``: denominators by doc_id) as a long
+    table ``doc_id, theme, k, n``, every report of ``doc_ids`` (in order) × every theme; 0 where absent."""
+    docs = list(doc_ids)
+    kk = counts.reindex(index=docs, columns=ids).fillna(0).to_numpy(dtype="int64")
+    nn = sizes.reindex(docs).fillna(0).to_numpy(dtype="int64")
+    return pd.DataFrame({"doc_id": np.repeat(np.asarray(docs, dtype=object), len(ids)),
+                         "theme": np.tile(np.asarray(ids, dtype=object), len(docs)),
+                         k: kk.reshape(-1), n: np.repeat(nn, len(ids))})
 
 
 def tasks_wide(tasks: pd.DataFrame, labels: dict[str, str], codebook: dict | None = None) -> pd.DataFrame:
@@ -510,6 +545,17 @@ def load_annotations(path: Path | None = None) -> pd.DataFrame:
     return df
 
 
+def validation_units(classified: pd.DataFrame, annotations: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """The classifier's output on the hand-coded sample: ``classified`` itself when every directive of
+    the sample is extracted from this corpus with the same text (the bundled corpus), else the sample's
+    own texts classified (``directive_id, doc_id, text, themes, n_themes, evidence``), so the
+    validation measures the classifier on the coded sample whatever corpus the notebook runs on."""
+    current = dict(zip(classified["directive_id"], classified["text"]))
+    if all(current.get(d) == t for d, t in zip(annotations["directive_id"], annotations["text"])):
+        return classified
+    return classify(annotations[["directive_id", "doc_id", "text"]].reset_index(drop=True), codebook)
+
+
 def annotation_check(annotations: pd.DataFrame, classified: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
     """Problems in the hand-coded sample: unknown theme ids, units no longer extracted or whose text
     changed. Empty when the sample matches the current extraction."""
@@ -581,10 +627,16 @@ def topic_stopwords(corpus: Corpus, codebook: dict | None = None) -> frozenset[s
     return frozenset(words)
 
 
-def directive_tokens(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def directive_tokens(text: str, exclude: frozenset[str] = frozenset(), segmenter=None) -> list[str]:
     """Content tokens of a directive for TF-IDF: jieba (domain dictionary) words of two or more Han
-    characters that are not in ``exclude`` (see :func:`topic_stopwords`)."""
-    return [t for t in cut(text) if len(t) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t not in exclude]
+    characters that are not in ``exclude`` (see :func:`topic_stopwords`). ``segmenter``: the one
+    :func:`analysis.loading.tokenize.get_segmenter` gives (what :func:`cut` uses), looked up once by a
+    caller that cuts many directives."""
+    words = segmenter.cut(text) if segmenter is not None else cut(text)
+    return [t for t in words if len(t) >= 2 and t not in exclude and _HAN_WORD.fullmatch(t)]
 
 
 def nmf_topics(classified: pd.DataFrame, corpus: Corpus,
@@ -602,7 +654,8 @@ def nmf_topics(classified: pd.DataFrame, corpus: Corpus,
     codebook = codebook or load_codebook(corpus.lexicon.path(CODEBOOK_FILE))
     cfg = codebook["topic_model"]
     exclude = topic_stopwords(corpus, codebook)
-    docs = [directive_tokens(t, exclude) for t in classified["text"]]
+    segmenter = get_segmenter()
+    docs = [directive_tokens(t, exclude, segmenter) for t in classified["text"]]
     vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=int(cfg["min_df"]), sublinear_tf=bool(cfg["sublinear_tf"]))
     X = vec.fit_transform(docs)
     n_topics = int(cfg["n_topics"])
@@ -874,14 +927,26 @@ def criteria_coverage(classified: pd.DataFrame, doc_ids: list[str], codebook: di
     ``n_reports`` (reports with at least one such directive). A category with ``n_reports == 0`` is one no
     directive of the corpus touches."""
     book = codebook or load_codebook()
-    mapping = theme_criteria(book)
-    by_cat = mapping.groupby("category")["theme"].apply(set).to_dict()
     out = criteria_table(book).rename(columns={"id": "category"}).drop(columns="title")
+    counts = criteria_counts(classified, book).reindex(index=list(doc_ids), columns=list(out["category"])).fillna(0)
     for doc in doc_ids:
-        sub = classified[classified["doc_id"] == doc]
-        out[doc] = [int(sum(bool(set(t) & by_cat.get(c, set())) for t in sub["themes"])) for c in out["category"]]
+        out[doc] = counts.loc[doc].astype("int64").to_numpy()
     out["n_reports"] = (out[list(doc_ids)] > 0).sum(axis=1) if doc_ids else 0
     return out
+
+
+def criteria_counts(classified: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Report × criteria category: how many of the report's directives have a theme mapped to the
+    category (a directive counts once per category). One group-by over the corpus; reports without
+    directives are absent."""
+    book = codebook or load_codebook()
+    mapping = theme_criteria(book)
+    cats = list(criteria_table(book)["id"])
+    matrix = theme_matrix(classified, book).reset_index(drop=True)
+    touch = pd.DataFrame({c: matrix[sorted(set(mapping.loc[mapping["category"] == c, "theme"]))].any(axis=1)
+                          for c in cats}, index=matrix.index)
+    touch["doc_id"] = classified["doc_id"].to_numpy()
+    return touch.groupby("doc_id", sort=False)[cats].sum().astype("int64")
 
 
 def unit_sensitivity(shares: pd.DataFrame, tasks: pd.DataFrame, labels: dict[str, str],
@@ -905,3 +970,433 @@ def unit_sensitivity(shares: pd.DataFrame, tasks: pd.DataFrame, labels: dict[str
                      "rank by tasks": " ".join("–" if pd.isna(rt[x]) else str(int(rt[x])) for x in docs),
                      "moves": "、".join(moved) if moved else "none"})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# readings of the per-report view (computed sentences the notebook shows)
+
+
+def count_of(shares: pd.DataFrame, doc_id: str, theme: str) -> str:
+    """``k of n``: the directives of one report naming a theme, of its directives."""
+    r = shares[(shares["doc_id"] == doc_id) & (shares["theme"] == theme)].iloc[0]
+    return f"{int(r['n_directives_with_theme'])} of {int(r['n_directives'])}"
+
+
+def directives_per_report(shares: pd.DataFrame) -> pd.Series:
+    """Directives of each report that has any (doc_id -> n), in the table's order."""
+    n = shares.groupby("doc_id", sort=False)["n_directives"].first()
+    return n[n > 0]
+
+
+def share_reading(shares: pd.DataFrame, codebook: dict | None = None) -> str:
+    """The computed sentence under the per-report heatmap: the two themes with the highest median
+    share over the reports with directives, their range, and how far one directive moves a share."""
+    names = theme_labels(codebook)
+    n_dir = directives_per_report(shares)
+    med = shares.groupby("theme")["share"].median().sort_values(ascending=False)
+    rng = shares.groupby("theme")["share"].agg(["min", "max"])
+
+    def span(theme):
+        return f"{rng.loc[theme, 'min']:.0%}–{rng.loc[theme, 'max']:.0%}"
+
+    top = list(med.index[:2])
+    return (f"**Computed.** The two themes with the highest median share across the {len(n_dir)} reports with directives are "
+            f"**{names[top[0]]}** ({span(top[0])} of a report's directives) and **{names[top[1]]}** ({span(top[1])}). "
+            f"Reports have {n_dir.min()}–{n_dir.max()} directives, so one directive moves a share by "
+            f"{100 / n_dir.max():.0f}–{100 / n_dir.min():.0f} points.")
+
+
+def unit_reading(shares: pd.DataFrame, tasks: pd.DataFrame, classified: pd.DataFrame, labels: dict[str, str],
+                 doc_ids: list[str], codebook: dict | None = None) -> str:
+    """The computed sentence on the two units, report by report: directives (inside an outline item)
+    and tasks of each report, and the largest change of a share between the units."""
+    names = theme_labels(codebook)
+    n_dir = directives_per_report(shares)
+    n_tasks = tasks.groupby("doc_id", sort=False)["n_tasks"].first()
+    in_outline = (classified["item_id"] != "").groupby(classified["doc_id"], sort=False).sum().astype(int)
+    gap = _unit_gap(shares, tasks)
+    big = gap.loc[gap["gap"].abs().idxmax()] if len(gap) else None
+    return ("**Computed.** Directives and tasks per report (directives inside an outline item in brackets): "
+            + "; ".join(f"{labels[d]} {int(n_dir.get(d, 0))} directives ({in_outline.get(d, 0)}), {int(n_tasks[d])} tasks"
+                        for d in doc_ids) + "."
+            + (f" The largest change of a share between the two units is {names[big['theme']]} in "
+               f"{labels[big['doc_id']]}: {big['share_directive']:.1%} of its directives, {big['share_task']:.1%} of its "
+               "tasks." if big is not None else ""))
+
+
+def _unit_gap(shares: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """Per report and theme: the share of directives and of tasks and their ``gap`` (task − directive)."""
+    gap = shares[["doc_id", "theme", "share"]].merge(tasks[["doc_id", "theme", "share"]], on=["doc_id", "theme"],
+                                                     suffixes=("_directive", "_task")).dropna()
+    return gap.assign(gap=gap["share_task"] - gap["share_directive"])
+
+
+def opening_themes(classified: pd.DataFrame) -> pd.Series:
+    """The themes of each report's first directive (doc_id -> tuple), reports in order of appearance."""
+    ordered = classified.sort_values(["doc_id", "start"])
+    return ordered.groupby("doc_id", sort=False).head(1).set_index("doc_id")["themes"]
+
+
+def late_counts(classified: pd.DataFrame, theme: str, late_from: float) -> pd.DataFrame:
+    """Per report with directives naming ``theme``: ``k`` of them at ``position >= late_from``, of ``n``
+    (index doc_id, reports in sorted order as a group-by gives them)."""
+    has = classified[[theme in t for t in classified["themes"]]]
+    late = (has["position"] >= late_from).groupby(has["doc_id"]).agg(["sum", "size"])
+    return late.rename(columns={"sum": "k", "size": "n"}).astype("int64")
+
+
+def opening_reading(classified: pd.DataFrame, labels: dict[str, str], open_theme: str, late_theme: str,
+                    late_from: float, codebook: dict | None = None, open_label: str | None = None,
+                    late_label: str | None = None) -> str:
+    """The computed sentence on the order of a speech, report by report: in how many reports the first
+    directive names ``open_theme``, and each report's ``late_theme`` directives at or after ``late_from``
+    (``open_label`` / ``late_label`` name the themes in the sentence; default: their codebook labels)."""
+    names = theme_labels(codebook)
+    first = opening_themes(classified)
+    late = late_counts(classified, late_theme, late_from)
+    n_open = sum(open_theme in t for t in first)
+    return (f"**Computed.** In {n_open} of the {len(first)} reports with directives the first directive names "
+            f"{open_label or names[open_theme].lower()}. {late_label or names[late_theme]} directives in the last "
+            f"{1 - late_from:.0%} of the text: " + "; ".join(f"{labels[d]} {r.k} of {r.n}" for d, r in late.iterrows()) + ".")
+
+
+# --------------------------------------------------------------------------------------------
+# group views (issue 15): each report one observation, groups of reports compared
+
+
+def report_theme_values(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
+    """A long report × theme table (``doc_id, theme, value``) as doc_id × theme (reports without a
+    value, e.g. without directives, are ``nan``)."""
+    return table.pivot(index="doc_id", columns="theme", values=value)
+
+
+def group_theme_means(table: pd.DataFrame, groups: pd.Series, codebook: dict | None = None,
+                      value: str = "share") -> pd.DataFrame:
+    """Per theme and group: the mean over the group's reports of each report's ``value`` (the report is
+    the unit; reports without a value are left out), with a bootstrap interval over reports
+    (:func:`analysis.measures.stats.group_means`). Columns ``theme, group, n_reports, mean, ci_low,
+    ci_high``; themes in codebook order, groups in order of first appearance."""
+    from analysis.measures.stats import group_means
+
+    wide = report_theme_values(table, value)
+    parts = []
+    for tid in theme_ids(codebook):
+        if tid in wide:
+            m = group_means(wide[tid], groups.reindex(wide.index))
+            parts.append(m.assign(theme=tid))
+    cols = ["theme", "group", "n_reports", "mean", "ci_low", "ci_high"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    # groups in the order ``groups`` gives them (corpus order, or a ranking such as :func:`level_groups`)
+    rank = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    return out.iloc[np.lexsort((out["group"].map(rank).to_numpy(), out["theme"].map(
+        {t: i for i, t in enumerate(theme_ids(codebook))}).to_numpy()))].reset_index(drop=True)
+
+
+def group_theme_wide(means: pd.DataFrame, codebook: dict | None = None, digits: int = 0,
+                     percent: bool = True) -> pd.DataFrame:
+    """Group × theme table of ``mean [low–high]`` strings (columns: theme labels; a last column
+    ``reports``: the group's reports with a value)."""
+    names = theme_labels(codebook)
+
+    def fmt(x):
+        return "–" if pd.isna(x) else (f"{x:.{digits}%}" if percent else f"{x:.{digits}f}")
+
+    cell = means.assign(cell=[fmt(m) + ("" if pd.isna(lo) else f" [{fmt(lo)}–{fmt(hi)}]")
+                              for m, lo, hi in zip(means["mean"], means["ci_low"], means["ci_high"])])
+    order = list(dict.fromkeys(means["group"]))
+    wide = cell.pivot(index="group", columns="theme", values="cell")
+    wide = wide.loc[order, [t for t in theme_ids(codebook) if t in wide.columns]].rename(columns=names)
+    wide["reports"] = means.groupby("group")["n_reports"].max().loc[order].astype(int)
+    return wide.rename_axis(index="group", columns="theme")
+
+
+def largest_themes(table: pd.DataFrame, n: int, value: str = "share") -> list[str]:
+    """The ``n`` themes with the highest mean per-report ``value`` over all reports."""
+    return list(table.groupby("theme")[value].mean().sort_values(ascending=False, kind="stable").index[:n])
+
+
+def group_theme_differences(table: pd.DataFrame, groups: pd.Series, themes_: list[str],
+                            codebook: dict | None = None, value: str = "share") -> pd.DataFrame:
+    """Differences between groups of the mean per-report ``value`` for each theme of ``themes_``
+    (:func:`analysis.measures.stats.group_differences`: bootstrap interval over reports, Welch p), with
+    ``p_holm`` adjusted over the whole family (every theme × pair shown). Columns ``theme`` (label),
+    ``group_a, group_b, n_a, n_b, difference, ci_low, ci_high, p_value, p_holm``, by ``p_holm``."""
+    from analysis.measures.stats import group_differences, holm
+
+    names = theme_labels(codebook)
+    wide = report_theme_values(table, value)
+    with warnings.catch_warnings():   # groups of near-identical reports: scipy warns of precision loss in Welch's t
+        warnings.simplefilter("ignore", RuntimeWarning)
+        parts = [group_differences(wide[t], groups.reindex(wide.index)).assign(theme=names[t]) for t in themes_]
+    cols = ["theme", "group_a", "group_b", "n_a", "n_b", "difference", "ci_low", "ci_high", "p_value", "p_holm"]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    out["p_holm"] = holm(out["p_value"]) if len(out) else []
+    return out[cols].sort_values(["p_holm", "p_value"], kind="stable").reset_index(drop=True)
+
+
+def _pct_points(x: float) -> str:
+    return f"{100 * x:+.1f}"
+
+
+def group_share_reading(table: pd.DataFrame, means: pd.DataFrame, diffs: pd.DataFrame, group_by: str,
+                        codebook: dict | None = None, unit: str = "directives", n_col: str = "n_directives",
+                        alpha: float = 0.05) -> str:
+    """The computed sentence of the group view: the two themes with the highest mean share over the
+    reports, the range of their group means, the reports' sizes, and the group differences that hold
+    after Holm's correction (about groups, never about single reports)."""
+    names = theme_labels(codebook)
+    sizes = table.groupby("doc_id", sort=False)[n_col].first()
+    with_any = sizes[sizes > 0]
+    top = largest_themes(table, 2)
+    g = means.set_index(["theme", "group"])
+
+    def span(theme):
+        m = g.loc[theme, "mean"]
+        return f"group means {m.min():.0%}–{m.max():.0%}"
+
+    text = (f"**Computed.** Unit: the report (each report's share of its {unit} naming a theme, then the mean over "
+            f"a group's reports, with 95% bootstrap intervals over reports). Over the {len(with_any):,} reports with "
+            f"{unit} ({len(sizes) - len(with_any):,} have none) in {means['group'].nunique()} groups by `{group_by}`, the "
+            f"two themes with the highest mean share are **{names[top[0]]}** ({span(top[0])}) and "
+            f"**{names[top[1]]}** ({span(top[1])}). " if len(top) >= 2 else "**Computed.** No theme shares to compare. ")
+    if len(with_any):
+        text += (f"Reports have {int(with_any.min())}–{int(with_any.max())} {unit} (median {with_any.median():.0f}). ")
+    if len(diffs):
+        held = diffs[diffs["p_holm"] < alpha]
+        text += (f"Of {len(diffs)} group differences tested ({diffs['theme'].nunique()} largest themes × pairs of "
+                 f"groups, Welch tests, Holm's correction over all of them), {len(held)} hold at {alpha}")
+        if len(held):
+            r = held.iloc[0]
+            text += (f"; the clearest: {r['theme']}, {r['group_a']} − {r['group_b']} = "
+                     f"{_pct_points(r['difference'])} points [{_pct_points(r['ci_low'])}, {_pct_points(r['ci_high'])}]")
+        text += "."
+    else:
+        text += "No two groups have two or more reports each, so no difference is tested."
+    return text
+
+
+def group_unit_sensitivity(shares: pd.DataFrame, tasks: pd.DataFrame, groups: pd.Series,
+                           codebook: dict | None = None) -> pd.DataFrame:
+    """:func:`unit_sensitivity` of the GROUPS: each group's rank on each theme by its mean per-report
+    share of directives and of tasks (groups in order of first appearance)."""
+    def as_groups(table):
+        m = table.assign(group=table["doc_id"].map(groups)).groupby(["group", "theme"], sort=False)["share"].mean()
+        return m.reset_index().rename(columns={"group": "doc_id"})
+
+    return unit_sensitivity(as_groups(shares), as_groups(tasks), {}, codebook)
+
+
+def group_unit_reading(shares: pd.DataFrame, tasks: pd.DataFrame, classified: pd.DataFrame, groups: pd.Series,
+                       group_by: str, codebook: dict | None = None) -> str:
+    """The computed sentence on the two units by group: the median directives and tasks per report in
+    each group, and the largest change of a group's mean share between the units."""
+    names = theme_labels(codebook)
+    n_dir = shares.groupby("doc_id", sort=False)["n_directives"].first()
+    n_tasks = tasks.groupby("doc_id", sort=False)["n_tasks"].first()
+    per = pd.DataFrame({"d": n_dir, "t": n_tasks.reindex(n_dir.index), "group": groups.reindex(n_dir.index)})
+    med = per.groupby("group", sort=False)[["d", "t"]].median()
+    gap = _unit_gap(shares, tasks).assign(group=lambda x: x["doc_id"].map(groups))
+    by_group = gap.groupby(["group", "theme"], sort=False)[["share_directive", "share_task"]].mean()
+    by_group["gap"] = by_group["share_task"] - by_group["share_directive"]
+    text = (f"**Computed.** Median directives and tasks per report, by `{group_by}`: "
+            + "; ".join(f"{g} {r.d:.0f} and {r.t:.0f}" for g, r in med.iterrows()) + ".")
+    if len(by_group):
+        (g, theme), r = by_group["gap"].abs().idxmax(), by_group.loc[by_group["gap"].abs().idxmax()]
+        text += (f" The largest change of a group's mean share between the two units is {names[theme]} in {g}: "
+                 f"{r['share_directive']:.1%} of a report's directives on average, {r['share_task']:.1%} of its tasks.")
+    return text
+
+
+def group_theme_examples(classified: pd.DataFrame, groups: pd.Series, per_cell: int = 1,
+                         codebook: dict | None = None, max_chars: int = 90,
+                         reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`theme_examples` for each group × theme cell (``group, theme, directive_id, hand_coded,
+    text``): the directives of a group's reports pooled, chosen by the same rules."""
+    pooled = classified.assign(doc_id=classified["doc_id"].map(groups))
+    out = theme_examples(pooled, per_cell, codebook, max_chars, reference)
+    return out.rename(columns={"doc_id": "group"})
+
+
+def directive_positions(classified: pd.DataFrame) -> pd.DataFrame:
+    """One row per directive and theme it names: ``doc_id, theme, position`` (vectorised long form)."""
+    long = classified[["doc_id", "themes", "position"]].explode("themes").dropna(subset=["themes"])
+    return long.rename(columns={"themes": "theme"}).reset_index(drop=True)
+
+
+def group_median_positions(classified: pd.DataFrame, groups: pd.Series, codebook: dict | None = None) -> pd.DataFrame:
+    """Where each theme sits in the speeches of each group: each report's median position of its
+    directives naming the theme (0 = start, 1 = end), then the mean over the group's reports that name
+    it, with a bootstrap interval over reports. Columns as :func:`group_theme_means`."""
+    per_report = directive_positions(classified).groupby(["doc_id", "theme"], sort=False)["position"].median()
+    return group_theme_means(per_report.rename("median_position").reset_index(), groups, codebook, "median_position")
+
+
+def group_opening_reading(classified: pd.DataFrame, groups: pd.Series, group_by: str, open_theme: str,
+                          late_theme: str, late_from: float, codebook: dict | None = None) -> str:
+    """The computed sentence on the order of the speeches by group: the share of each group's reports
+    whose first directive names ``open_theme``, and the mean per-report share of ``late_theme``
+    directives at or after ``late_from`` (means over reports with 95% bootstrap intervals)."""
+    from analysis.measures.stats import group_means
+
+    names = theme_labels(codebook)
+    first = opening_themes(classified)
+    opens = pd.Series([float(open_theme in t) for t in first], index=first.index)
+    late = late_counts(classified, late_theme, late_from)
+    late_share = late["k"] / late["n"]
+
+    def listing(m, n_word):
+        return "; ".join(f"{r.group} {r.mean:.0%}" + ("" if pd.isna(r.ci_low) else f" [{r.ci_low:.0%}–{r.ci_high:.0%}]")
+                         + f" (n = {r.n_reports} {n_word})" for r in m.itertuples())
+
+    o, lt = group_means(opens, groups.reindex(opens.index)), group_means(late_share, groups.reindex(late_share.index))
+    return (f"**Computed.** Unit: the report. Share of the reports whose first directive names "
+            f"{names[open_theme].lower()}, by `{group_by}`: {listing(o, 'reports')}. Mean share of a report's "
+            f"{names[late_theme].lower()} directives in the last {1 - late_from:.0%} of its text: "
+            f"{listing(lt, 'reports with such directives')}.")
+
+
+def criteria_by_group(classified: pd.DataFrame, groups: pd.Series, codebook: dict | None = None) -> pd.DataFrame:
+    """Per criteria category and group: the share of the group's reports (all of them, with or without
+    directives) whose directives touch the category, as ``share (k/n)``; columns ``code, label_zh``,
+    one per group, and ``share_all`` (of every report)."""
+    book = codebook or load_codebook()
+    cats = criteria_table(book)
+    touched = criteria_counts(classified, book).reindex(index=groups.index, columns=list(cats["id"])).fillna(0) > 0
+    k = touched.groupby(groups, sort=False).sum()
+    n = groups.value_counts(sort=False).reindex(k.index)
+    out = cats[["id", "code", "label_zh"]].set_index("id")
+    for g in k.index:
+        out[g] = [f"{k.at[g, c] / n[g]:.0%} ({int(k.at[g, c])}/{int(n[g])})" for c in out.index]
+    out["share_all"] = touched.mean().reindex(out.index).round(3)
+    return out.reset_index(drop=True)
+
+
+def group_criteria_reading(classified: pd.DataFrame, groups: pd.Series, group_by: str,
+                           codebook: dict | None = None) -> str:
+    """The computed sentence on criteria coverage by group: categories no report touches, and the
+    category touched by the fewest reports (share of reports, by group)."""
+    book = codebook or load_codebook()
+    cats = criteria_table(book).set_index("id")
+    touched = criteria_counts(classified, book).reindex(index=groups.index, columns=list(cats.index)).fillna(0) > 0
+    share = touched.mean()
+    none = [cats.at[c, "label_zh"] for c in share.index if share[c] == 0]
+    low = share[share > 0].sort_values(kind="stable")
+    text = (f"**Computed.** Unit: the report (a category counts for a report when any of its directives touches it). "
+            f"Categories no report touches: {'、'.join(none) or 'none'} (of {len(cats)} mapped).")
+    if len(low):
+        c = low.index[0]
+        by = touched[c].groupby(groups, sort=False).mean()
+        text += (f" The least touched is {cats.at[c, 'label_zh']} ({cats.at[c, 'code']}), in {share[c]:.0%} of the "
+                 f"reports; by `{group_by}` {by.min():.0%}–{by.max():.0%}.")
+    return text
+
+
+def untagged_by_group(classified: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Per group: ``reports``, ``directives``, ``untagged`` (directives with no theme) and ``share``
+    (pooled over the group's directives), groups in order of first appearance."""
+    g = classified["doc_id"].map(groups)
+    out = pd.DataFrame({"reports": classified["doc_id"].groupby(g, sort=False).nunique(),
+                        "directives": g.groupby(g, sort=False).size(),
+                        "untagged": (classified["n_themes"] == 0).groupby(g, sort=False).sum()})
+    out["share"] = (out["untagged"] / out["directives"]).round(3)
+    return out.rename_axis("group")
+
+
+def speaker_levels_by_report(corpus: Corpus) -> pd.Series:
+    """Per report: the share of its directive sentences (a directive marker, directives.yaml) spoken by
+    an official whose office is of ANOTHER level than the report's ``admin_level`` (narration and
+    unknown levels count as the report's own). One pass over the corpus-wide sentence table."""
+    spk = attribute_speakers(corpus)[["doc_id", "sent_id", "speaker", "speaker_level"]]
+    sd = sentence_directives(corpus)[["doc_id", "sent_id", "strength"]]
+    s = spk.merge(sd, on=["doc_id", "sent_id"])
+    s = s[s["strength"] > 0]
+    level = s["doc_id"].map(corpus.documents.set_index("doc_id")["admin_level"])
+    other = s["speaker"].notna() & s["speaker_level"].notna() & (s["speaker_level"] != level)
+    return other.groupby(s["doc_id"], sort=False).mean().reindex(corpus.doc_ids)
+
+
+def level_groups(corpus: Corpus, codebook: dict | None = None) -> pd.Series:
+    """doc_id -> ``admin_level`` of the reports whose level the codebook ranks (others are left out),
+    with the levels' rank in the label (``1 prefecture-level city``) so they sort from the highest."""
+    from analysis.measures.levels import level_ranks
+
+    rank = level_ranks(corpus.lexicon, codebook)
+    lv = corpus.documents.set_index("doc_id")["admin_level"]
+    lv = lv[lv.isin(rank)]
+    return lv.map(lambda x: f"{rank[x]} {x}").sort_values(kind="stable").rename("admin_level")
+
+
+def limits_reading(corpus: Corpus, groups: pd.Series, group_by: str, n_tests: int, kappa: float,
+                   precision: float, recall: float) -> str:
+    """'What the differences can and cannot support', computed for groups of reports: the unit, the
+    groups, how the other grouping columns vary inside them (the confounds), the multiple-comparison
+    correction, and the measurement's checks."""
+    docs = corpus.documents.set_index("doc_id")
+    cols = {"province": docs.get("province"), "year": docs.get("meeting_date", pd.Series(dtype=str)).astype(str).str[:4],
+            "admin_level": docs.get("admin_level")}
+    g = groups.reindex(docs.index)
+    sizes = g.value_counts()
+    mixes = []
+    for name, col in cols.items():
+        if col is None or name == group_by:
+            continue
+        k = col.fillna("").replace("", np.nan).groupby(g).nunique()
+        if len(k):
+            plural = {"province": "provinces", "year": "years", "admin_level": "administrative levels"}[name]
+            mixes.append(f"{int(k.min())}–{int(k.max())} known {plural}")
+    return f"""## What the differences can and cannot support
+
+- **Can:** describe how {len(docs):,} reports in {len(sizes)} groups by `{group_by}` (of {int(sizes.min())}–{int(sizes.max())}
+  reports each) divide their instructions, with the report as the unit: a share per report, then means over a
+  group's reports with 95% bootstrap intervals over reports, and group differences with intervals.
+- **Cannot:** attribute a difference to `{group_by}` alone. Each report is one meeting as one outlet wrote it up; within
+  a group the reports mix {"; ".join(mixes) or "other characteristics"}, so place, year, level and campaign stage stay
+  confounded. {n_tests} group differences are tested in this notebook's tables; Holm's correction controls the chance
+  of any false positive among them, and a difference whose interval includes 0 is not a difference.
+- **Measurement:** themes come from keywords checked against two codings of a hand-coded sample of the bundled
+  reports (κ {kappa:.2f} between the coders), with held-out pooled precision {precision:.2f} and recall {recall:.2f}
+  against the adjudicated codes; on another corpus the classifier's errors may differ from the sample's."""
+
+
+def group_directive_summary(summary: pd.DataFrame, doc_ids: list[str], groups: pd.Series) -> pd.DataFrame:
+    """:func:`directive_summary` by group: ``reports``, then for ``directives``, ``per_1000_chars`` and
+    ``attributed`` the mean over the group's reports with its 95% bootstrap interval over reports
+    (``mean [low–high]``). ``summary`` is in the order of ``doc_ids``."""
+    from analysis.measures.stats import group_means
+
+    per = summary.reset_index(drop=True).set_index(pd.Index(list(doc_ids), name="doc_id"))
+    g = groups.reindex(per.index)
+    out = pd.DataFrame({"reports": g.value_counts(sort=False)})
+    for col, digits in (("directives", 1), ("per_1000_chars", 2), ("attributed", 2)):
+        m = group_means(per[col].astype(float), g).set_index("group")
+        cells = {r.group: f"{r.mean:.{digits}f}" + ("" if pd.isna(r.ci_low) else f" [{r.ci_low:.{digits}f}–{r.ci_high:.{digits}f}]")
+                 for r in m.reset_index().itertuples()}
+        out[col] = [cells.get(grp, "–") for grp in out.index]
+    return out.rename_axis("group")
+
+
+def level_pairs_reading(n_pairs: int, n_shown: int) -> str:
+    """Why the group view does not compare the same city at two levels pair by pair (computed)."""
+    if not n_pairs:
+        return "**Computed.** No city has reports at two administrative levels, so there is no pair to compare."
+    return (f"**Computed.** The metadata give {n_pairs:,} pairs of reports from one city at two levels (the pairs grow "
+            f"with the square of a city's reports); the first {n_shown:,} are listed. Pair by pair tables are shown "
+            "only report by report; here the levels are compared as groups of reports (the report is the unit): "
+            "the mean theme shares of the reports at each level, with intervals, and the differences between levels.")
+
+
+def speaker_level_reading(shares_other: pd.Series, level_groups_: pd.Series) -> str:
+    """The computed sentence on whose directives are compared, by administrative level: the mean over
+    each level's reports of the share of directive sentences spoken by an official of another level."""
+    from analysis.measures.stats import group_means
+
+    m = group_means(shares_other.dropna(), level_groups_.reindex(shares_other.dropna().index))
+    if m.empty:
+        return "**Computed.** No report has a ranked administrative level."
+    return ("**Computed.** Unit: the report. Mean share of a report's directive sentences spoken by an official "
+            "of another level than the report's, by level: "
+            + "; ".join(f"{r.group} {r.mean:.0%}" + ("" if pd.isna(r.ci_low) else f" [{r.ci_low:.0%}–{r.ci_high:.0%}]")
+                        + f" (n = {r.n_reports})" for r in m.itertuples())
+            + ". Where this share is large, a comparison of levels compares the speakers' levels, not the meetings'.")

@@ -495,12 +495,13 @@ def plot_group_distribution(values: pd.Series, view, title: str, xlabel: str, do
     return with_data(fig, means)
 
 
-# --- group views of notebook 02 ---
-
-
 def pooled_groups(view) -> pd.Series:
-    """The view's groups with those beyond ``max_panels`` pooled as ``other`` (what a figure draws)."""
+    """The view's groups with those beyond ``max_panels`` pooled as ``other`` (doc_id -> label): the groups
+    a group figure draws and a difference table compares."""
     return _pooled(view, view.groups)
+
+
+# --- group views of notebook 02 ---
 
 
 def plot_rhetoric_groups(rates: pd.DataFrame, view, panels: dict[str, str], ncols: int = 4, dots_max: int = 300,
@@ -694,3 +695,48 @@ def plot_group_orientation(orient: pd.DataFrame, view, dots_max: int = 300):
                  "intervals over reports", fontsize=11)
     fig.tight_layout()
     return with_data(fig, pd.concat(frames, ignore_index=True))
+# --- group views of notebook 03 ---
+
+
+def plot_group_theme_heatmap(means: pd.DataFrame, codebook: dict | None = None, title: str = "",
+                             colorbar: str = "mean share of a report's directives", percent: bool = True,
+                             cmap: str = "Blues", vmax: float | None = None):
+    """Theme × group heatmap of group means over reports (:func:`analysis.questions.themes.group_theme_means`:
+    ``theme, group, n_reports, mean, ci_low, ci_high``), each cell annotated with the mean, its bootstrap
+    interval over reports and the number of reports. One column per group (at most the view's
+    ``max_panels``, pooled before): the size does not depend on the number of reports."""
+    codebook = codebook or load_codebook()
+    ids = [t for t in theme_ids(codebook) if t in set(means["theme"])]
+    names = theme_labels(codebook, "both")
+    groups = list(dict.fromkeys(means["group"]))
+    m = means.set_index(["theme", "group"])
+    values = np.array([[m["mean"].get((t, g), np.nan) for g in groups] for t in ids], dtype=float)
+    fig, ax = plt.subplots(figsize=(1.35 * len(groups) + 4.8, 0.5 * len(ids) + 2.0))
+    top = vmax if vmax is not None else max(0.5, float(np.nanmax(values))) if np.isfinite(values).any() else 1.0
+    im = ax.imshow(values, cmap=cmap, vmin=0, vmax=top, aspect="auto")
+
+    def fmt(x):
+        return f"{x:.0%}" if percent else f"{x:.2f}"
+
+    for j, t in enumerate(ids):
+        for i, g in enumerate(groups):
+            v = values[j, i]
+            if np.isnan(v):
+                ax.text(i, j, "–", ha="center", va="center", fontsize=7)
+                continue
+            r = m.loc[(t, g)]
+            interval = "" if pd.isna(r["ci_low"]) else f"\n[{fmt(r['ci_low'])}–{fmt(r['ci_high'])}]"
+            ax.text(i, j, f"{fmt(v)}{interval}", ha="center", va="center", fontsize=6.5,
+                    color="white" if v > 0.6 * top else "black")
+    n = means.groupby("group", sort=False)["n_reports"].max()
+    ax.set_yticks(range(len(ids)), [names[t] for t in ids], fontsize=8)
+    ax.set_xticks(range(len(groups)), [f"{textwrap.shorten(str(g), 22)}\nn = {int(n[g])}" for g in groups],
+                  fontsize=8, rotation=30 if len(groups) > 6 else 0, ha="left" if len(groups) > 6 else "center")
+    ax.xaxis.tick_top()
+    ax.grid(False)
+    ax.set_ylabel("Theme (codebook)")
+    ax.set_xlabel("Group (n = reports); cell: mean over the group's reports [95% bootstrap interval over reports]")
+    ax.set_title(title, pad=48 if len(groups) > 6 else 34, fontsize=10)
+    fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label=colorbar)
+    fig.tight_layout()
+    return with_data(fig, means.set_index(["theme", "group"]).round(4))
