@@ -296,7 +296,7 @@ def promises_table(corpus: Corpus, expressions: pd.DataFrame) -> pd.DataFrame:
     for r in p.itertuples():
         # a promise with two horizons (全面振兴新突破三年行动、首战告捷) ties to its first expression
         same = in_sentence.get((r.doc_id, r.sent_id), ex.iloc[:0])
-        cand = same[same["surface"].isin(str(r.surface).split("、")) & ~same["expr_id"].isin(used)]
+        cand = same[same["surface"].isin(str(r.surface).split("、")) & ~same["expr_id"].map(used.__contains__).astype(bool)]
         e = cand.iloc[0] if len(cand) else None
         if e is not None:
             used.add(e["expr_id"])
