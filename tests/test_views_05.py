@@ -242,3 +242,29 @@ def test_group_figures_on_the_bundled_reports_grouped_by_province(corpus, by_pro
         paths = save_figure(fig, name, out_dir=tmp_path)
         w, h = _px(fig)
         assert w <= LIMIT_PX and h <= LIMIT_PX and paths[0].stat().st_size <= 2_000_000
+
+
+def test_large_corpus_overlap_groups_identical_sets_and_keeps_the_lsh_candidates():
+    from datasketch import MinHash, MinHashLSH
+
+    rng = np.random.default_rng(5)
+    alphabet = [f"g{k}" for k in range(400)]
+    base = [set(rng.choice(alphabet, 60, replace=False)) for _ in range(120)]
+    sets = [set(base[k % 120]) for k in range(240)]          # every set twice: 120 pairs of copies
+    sets[5] = set(list(sets[5])[:50]) | {"x1", "x2"}          # a near copy of set 125
+    p = compare.params()["formulas"]
+    assert len(sets) >= p["lsh_min_docs"]
+    out = compare.pairwise_overlap_sets(sets)
+    # the old search: MinHash of every set with datasketch's default hashing, LSH over all of them
+    lsh, hashes = MinHashLSH(threshold=p["lsh_threshold"], num_perm=p["lsh_num_perm"]), []
+    for k, st in enumerate(sets):
+        m = MinHash(num_perm=p["lsh_num_perm"], seed=1)
+        m.update_batch([x.encode("utf-8") for x in sorted(st)])
+        lsh.insert(k, m)
+        hashes.append(m)
+    expected = {(min(a, b), max(a, b)) for a, m in enumerate(hashes) for b in lsh.query(m) if a != b}
+    assert set(zip(out["i"], out["j"])) == expected
+    for r in out.itertuples():
+        inter, union = len(sets[r.i] & sets[r.j]), len(sets[r.i] | sets[r.j])
+        assert (r.n_shared, r.n_union) == (inter, union) and r.jaccard == pytest.approx(inter / union)
+    assert out["jaccard"].is_monotonic_decreasing

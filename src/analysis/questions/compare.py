@@ -127,11 +127,16 @@ def _texts(corpus: Corpus, ids) -> list[str]:
     return [by_id[d] for d in ids]
 
 
-@memoised(PARAMS_FILE)
 def view_matrix(corpus: Corpus, view: str = "tokens",
                 drop_bureaucratic: bool = False) -> sparse.csr_matrix:
     """Sparse TF-IDF rows of the reports (corpus order) in one view: ``tokens`` or ``chars``
     (computed once per corpus: the tables, neighbours and group similarities share it)."""
+    return _view_matrix(corpus, view, bool(drop_bureaucratic))
+
+
+@memoised(PARAMS_FILE)
+def _view_matrix(corpus: Corpus, view: str, drop_bureaucratic: bool) -> sparse.csr_matrix:
+    """:func:`view_matrix`, memoised on its arguments given in full (one key per view)."""
     if view == "tokens":
         return tfidf_matrix(token_features(corpus, drop_bureaucratic))
     if view == "chars":
@@ -570,14 +575,26 @@ def same_city_pairs(documents: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, seed: int = 1) -> set[tuple[int, int]]:
-    """Pairs of sets whose MinHash LSH buckets collide (Jaccard likely ≥ ``threshold``); not all pairs."""
-    from datasketch import MinHash, MinHashLSH
+    """Pairs of sets whose MinHash LSH buckets collide (Jaccard likely ≥ ``threshold``); not all pairs.
 
+    Each distinct shingle is hashed once (datasketch's SHA-1 hash, as its default), not once per set
+    that holds it; the MinHash values are the same."""
+    from datasketch import MinHash, MinHashLSH
+    from datasketch.hashfunc import sha1_hash32
+
+    cache: dict[str, int] = {}
+    for st in sets:
+        for x in st:
+            if x not in cache:
+                cache[x] = sha1_hash32(x.encode("utf-8"))
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes = []
-    for i, s in enumerate(sets):
-        m = MinHash(num_perm=num_perm, seed=seed)
-        m.update_batch([x.encode("utf-8") for x in sorted(s)])
+    first = None
+    for i, st in enumerate(sets):
+        shared = {} if first is None else {"permutations": first.permutations, "scheme": first.scheme}
+        m = MinHash(num_perm=num_perm, seed=seed, hashfunc=cache.__getitem__, **shared)
+        first = first or m
+        m.update_batch(sorted(st))
         lsh.insert(i, m)
         hashes.append(m)
     pairs = set()
@@ -588,22 +605,85 @@ def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, s
     return pairs
 
 
+def distinct_sets(sets: list[set[str]]) -> tuple[list[set[str]], np.ndarray]:
+    """The distinct sets among ``sets`` (first occurrence order) and each set's class (an index into them):
+    identical reports (reprints, copies) are compared once."""
+    ids: dict[frozenset, int] = {}
+    reps: list[set[str]] = []
+    cls = np.empty(len(sets), dtype=np.int64)
+    for k, st in enumerate(sets):
+        c = ids.setdefault(frozenset(st), len(ids))
+        if c == len(reps):
+            reps.append(st)
+        cls[k] = c
+    return reps, cls
+
+
+def _expand_class_pairs(cls: np.ndarray, reps: list[set[str]], class_pairs) -> pd.DataFrame:
+    """Report pairs ``i < j`` of the class pairs (and of every class holding several reports: identical
+    sets), with the counts of their classes."""
+    members = pd.Series(np.arange(len(cls))).groupby(cls).apply(lambda s: s.to_numpy()).to_dict()
+    parts = []
+    for c, m in members.items():      # identical sets: every pair within the class
+        if len(m) > 1:
+            a, b = np.triu_indices(len(m), 1)
+            n = len(reps[c])
+            parts.append((m[a], m[b], n, n))
+    inters = _pair_intersections(reps, class_pairs)
+    for (p, q), inter in zip(class_pairs, inters):
+        mp, mq = members[p], members[q]
+        union = len(reps[p]) + len(reps[q]) - int(inter)
+        a, b = np.repeat(mp, len(mq)), np.tile(mq, len(mp))
+        parts.append((np.minimum(a, b), np.maximum(a, b), int(inter), union))
+    if not parts:
+        return pd.DataFrame({c: np.zeros(0, dtype=np.int64) for c in ("i", "j", "n_shared", "n_union")})
+    return pd.DataFrame({"i": np.concatenate([x[0] for x in parts]), "j": np.concatenate([x[1] for x in parts]),
+                         "n_shared": np.concatenate([np.full(len(x[0]), x[2]) for x in parts]),
+                         "n_union": np.concatenate([np.full(len(x[0]), x[3]) for x in parts])}).astype(np.int64)
+
+
+def _pair_intersections(sets: list[set[str]], pairs) -> np.ndarray:
+    """``len(sets[p] & sets[q])`` for each ``(p, q)`` of ``pairs``: sparse 0/1 rows multiplied in C,
+    one sparse product per first set (work grows with the pairs' sizes, not with all pairs)."""
+    pairs = np.asarray(list(pairs), dtype=np.int64).reshape(-1, 2)
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if not len(pairs):
+        return out
+    lengths = [len(st) for st in sets]
+    codes, _ = pd.factorize(pd.Series([x for st in sets for x in st], dtype=object))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    mat = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), codes, indptr),
+                            shape=(len(sets), int(codes.max()) + 1 if len(codes) else 1))
+    order = np.argsort(pairs[:, 0], kind="stable")
+    first = pairs[order, 0]
+    bounds = np.flatnonzero(np.r_[True, first[1:] != first[:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        rows = order[a:b]
+        out[rows] = (mat[pairs[rows, 1]] @ mat[first[a]].T).toarray().ravel()
+    return out
+
+
 def pairwise_overlap_sets(sets: list[set[str]], lexicon: Lexicon | None = None) -> pd.DataFrame:
     """Jaccard of every pair of shingle sets (exact for small corpora, LSH candidates for large ones).
 
-    Columns ``i, j, n_shared, n_union, jaccard``, sorted by Jaccard descending then ``i, j``.
+    On a large corpus, identical sets are grouped first (:func:`distinct_sets`): LSH runs on the
+    distinct sets (identical sets always collide, and whether two sets collide depends on the sets
+    only, so the candidate pairs are the same as with every set) and each pair of distinct sets is
+    intersected once. Columns ``i, j, n_shared, n_union, jaccard``, sorted by Jaccard descending then ``i, j``.
     """
     p = params(lexicon)["formulas"]
     if len(sets) < p["lsh_min_docs"]:
-        pairs = list(combinations(range(len(sets)), 2))
+        rows = []
+        for i, j in combinations(range(len(sets)), 2):
+            inter = len(sets[i] & sets[j])
+            union = len(sets[i] | sets[j])
+            rows.append((i, j, inter, union, inter / union if union else 0.0))
+        out = pd.DataFrame(rows, columns=["i", "j", "n_shared", "n_union", "jaccard"])
     else:
-        pairs = sorted(lsh_candidate_pairs(sets, p["lsh_threshold"], p["lsh_num_perm"]))
-    rows = []
-    for i, j in pairs:
-        inter = len(sets[i] & sets[j])
-        union = len(sets[i] | sets[j])
-        rows.append((i, j, inter, union, inter / union if union else 0.0))
-    out = pd.DataFrame(rows, columns=["i", "j", "n_shared", "n_union", "jaccard"])
+        reps, cls = distinct_sets(sets)
+        out = _expand_class_pairs(cls, reps, sorted(lsh_candidate_pairs(reps, p["lsh_threshold"], p["lsh_num_perm"])))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["jaccard"] = np.where(out["n_union"] > 0, out["n_shared"] / out["n_union"], 0.0)
     out = out.sort_values(["jaccard", "i", "j"], ascending=[False, True, True], kind="mergesort")
     return out.reset_index(drop=True)
 
@@ -658,9 +738,16 @@ def formula_incidence(formulas: pd.DataFrame, doc_ids: list[str]) -> sparse.csr_
 def shared_formula_counts(incidence: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The number of formulas both reports ``i[k]`` and ``j[k]`` share, for each pair (row-wise
     products of the incidence matrix, no loop over formulas × pairs)."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     if len(i) == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.asarray(incidence[i].multiply(incidence[j]).sum(axis=1)).ravel().astype(np.int64)
+    bits = np.packbits(incidence.toarray() > 0, axis=1)     # one bit per (report, formula)
+    out = np.empty(len(i), dtype=np.int64)
+    step = max(1, 2_000_000 // max(1, bits.shape[1]))       # pairs per chunk: bounded memory
+    for start in range(0, len(i), step):
+        sl = slice(start, start + step)
+        out[sl] = np.bitwise_count(bits[i[sl]] & bits[j[sl]]).sum(axis=1)
+    return out
 
 
 # ============================================================================================
@@ -992,8 +1079,13 @@ def formula_display(formulas: pd.DataFrame, view) -> pd.DataFrame:
     out = formulas.drop(columns="doc_ids", errors="ignore")
     if view.per_report or "doc_ids" not in formulas:
         return out
-    groups = view.groups.astype(str)
-    n_groups = [len({groups.get(d, "unknown") for d in str(ids).split(";")}) for ids in formulas["doc_ids"]]
+    doc_ids = list(view.groups.index)
+    names = list(dict.fromkeys(view.groups.astype(str)))
+    codes = pd.Categorical(view.groups.astype(str).to_numpy(), categories=names).codes
+    n = len(doc_ids)
+    member = sparse.csr_matrix((np.ones(n, dtype=np.int64), (codes, np.arange(n))), shape=(len(names), n))
+    using = member @ formula_incidence(formulas, doc_ids)           # groups × formulas: reports using it
+    n_groups = np.asarray((using > 0).sum(axis=0)).ravel().astype(np.int64)
     out = out.drop(columns="reports")
     out.insert(out.columns.get_loc("n_reports") + 1, "n_groups", n_groups)
     return out
