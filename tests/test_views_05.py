@@ -29,12 +29,16 @@ def by_province(corpus):
     return choose_view(corpus, "province")
 
 
-def _px(fig) -> tuple[float, float]:
-    """The figure's size in saved pixels (savefig.dpi of the project style)."""
-    import matplotlib
+def _px(fig) -> tuple[int, int]:
+    """The size of the saved PNG in pixels (the project style saves with a tight bounding box, so long
+    tick labels can make it larger than the figure size)."""
+    import io
 
-    w, h = fig.get_size_inches() * matplotlib.rcParams["savefig.dpi"]
-    return float(w), float(h)
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return Image.open(io.BytesIO(buf.getvalue())).size
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,8 +220,11 @@ def test_group_figures_stay_within_the_limits_at_2000_reports(corpus, formulas):
     i, j = rng.integers(0, len(ids), 5000), rng.integers(0, len(ids), 5000)
     pairs = compare.pair_shares_by_group(np.minimum(i, j), np.maximum(i, j), rng.random(5000), codes, names, 0.5)
     figs.append(figures.plot_group_pair_overlap(corpus, view, pairs))
+    # a list of names shared by copied reports can be a "formula" of a hundred characters: its label is cut
+    names_list = "区县领导" + "、".join(f"名{k:02d}某" for k in range(40)) + "参加"
+    shown = [*formulas["formula"].head(24), names_list]
     long = pd.DataFrame([{"formula": f, "group": g, "n_using": 1, "n_reports": 10, "share": 0.1}
-                         for f in formulas["formula"].head(25) for g in names])
+                         for f in shown for g in names])
     figs.append(figures.plot_formula_groups(corpus, formulas, view, long=long))
     top_n = compare.params(corpus.lexicon)["keyness"]["top_n"]
     key = compare.group_key_terms(corpus, choose_view(corpus, "province")).head(top_n)

@@ -83,10 +83,11 @@ def keyness_table(corpus: Corpus) -> pd.DataFrame:
 
 def char_ngrams(text: str, n_min: int = 2, n_max: int = 3) -> list[str]:
     """Character n-grams of the Han runs of ``text`` (never across punctuation or a line break)."""
-    out = []
+    out: list[str] = []
     for run in HAN_RUN_RE.findall(text):
+        size = len(run)
         for n in range(n_min, n_max + 1):
-            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+            out += [run[i : i + n] for i in range(size - n + 1)]
     return out
 
 
@@ -962,8 +963,8 @@ def pooling_note(corpus: Corpus, view) -> str:
     share = (agg["max"] / agg["sum"]).sort_values(ascending=False, kind="mergesort")
     top = share.index[0] if len(share) else None
     line = (f" Among the {len(share)} groups of two reports or more, the heaviest single report carries "
-            f"{share.iloc[0]:.0%} of its group's content tokens (group {top}, {int(agg.at[top, 'size'])} reports); "
-            f"the median over those groups is {share.median():.0%}."
+            f"{share.iloc[0]:.1%} of its group's content tokens (group {top}, {int(agg.at[top, 'size'])} reports); "
+            f"the median over those groups is {share.median():.1%}."
             if top is not None else " Every group here has a single report, so pooling changes nothing.")
     return ("**Unit: the group's pooled text.** Each group's reports are pooled: their content-token counts are summed "
             "and the sum is compared with the rest of the corpus by G² and the log ratio, as if the group were one "

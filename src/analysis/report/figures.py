@@ -498,6 +498,21 @@ def plot_group_distribution(values: pd.Series, view, title: str, xlabel: str, do
 # --- group views of notebook 05 ---
 
 
+def _bounded_label(term: str, width: int = 40, max_lines: int = 4) -> str:
+    """The glossary label of a term (``term (pinyin, gloss)``) wrapped at ``width`` characters over at
+    most ``max_lines`` lines (the last ends in … when cut): a 100-character formula cannot widen the
+    figure past the limits. Chinese is cut every ``width // 2`` characters (each is about two
+    Latin characters wide)."""
+    full = glossary_label(term, gloss=True)
+    head = term if len(term) <= width // 2 else "\n".join(textwrap.wrap(term, width // 2))
+    rest = full[len(term):].strip()
+    lines = head.split("\n") + textwrap.wrap(rest, width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(1, width - 1)] + "…"
+    return "\n".join(lines)
+
+
 def _group_panels_shape(n: int) -> tuple[int, int]:
     """Rows and columns of a grid of ``n`` group panels (three columns above six panels, so twelve
     panels stay under the figure limits)."""
@@ -530,7 +545,7 @@ def plot_group_keyness(corpus: Corpus, view, width: int = 40, top: pd.DataFrame 
         y = np.arange(len(sub))
         ax.barh(y, sub["log_ratio"], color=[shade(g) for g in sub["g2"]],
                 hatch=["////" if f else "" for f in sub["low_expected"]], edgecolor="#555555", linewidth=0.5)
-        ax.set_yticks(y, [_glossed_label(t, width) for t in sub["term"]], fontsize=7)
+        ax.set_yticks(y, [_bounded_label(t, width) for t in sub["term"]], fontsize=7)
         ax.set_ylim(len(sub) - 0.5, -0.5)
         for i, r in enumerate(sub.itertuples()):
             ax.text(r.log_ratio, i, f" {r.count} vs {r.count_rest}; {r.n_reports_using}/{r.n_reports} reports",
@@ -604,7 +619,7 @@ def plot_group_similarity(corpus: Corpus, view, sims: dict[str, pd.DataFrame] | 
     return with_data(fig, data)
 
 
-def plot_formula_groups(corpus: Corpus, formulas: pd.DataFrame, view, width: int = 52,
+def plot_formula_groups(corpus: Corpus, formulas: pd.DataFrame, view, width: int = 48,
                         long: pd.DataFrame | None = None):
     """Formula × group: the share of each group's reports using each of the top formulas (whole
     words), at most ``view.max_panels`` groups (the rest pooled as ``other``) and compare.yaml's
@@ -617,7 +632,7 @@ def plot_formula_groups(corpus: Corpus, formulas: pd.DataFrame, view, width: int
     wide = wide.reindex(index=list(dict.fromkeys(long["formula"])), columns=list(dict.fromkeys(long["group"])))
     sizes = long.drop_duplicates("group").set_index("group")["n_reports"]
     wide.columns = [f"{c} (n={int(sizes[c])})" for c in wide.columns]
-    labels = [_glossed_label(t, width) for t in wide.index]
+    labels = [_bounded_label(t, width) for t in wide.index]
     n_lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(5.5 + 0.75 * wide.shape[1], 0.2 * n_lines + 0.12 * len(wide) + 2.2))
     im = _group_heatmap(ax, wide.rename(index=dict(zip(wide.index, labels))), 1.0, fmt="{:.0%}", cmap="Greens")
