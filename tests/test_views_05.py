@@ -222,7 +222,7 @@ def test_group_figures_stay_within_the_limits_at_2000_reports(corpus, formulas):
     figs.append(figures.plot_group_pair_overlap(corpus, view, pairs))
     # a list of names shared by copied reports can be a "formula" of a hundred characters: its label is cut
     names_list = "区县领导" + "、".join(f"名{k:02d}某" for k in range(40)) + "参加"
-    shown = [*formulas["formula"].head(24), names_list]
+    shown = [names_list + str(k) for k in range(25)]     # the worst case: every label cut at its last line
     long = pd.DataFrame([{"formula": f, "group": g, "n_using": 1, "n_reports": 10, "share": 0.1}
                          for f in shown for g in names])
     figs.append(figures.plot_formula_groups(corpus, formulas, view, long=long))

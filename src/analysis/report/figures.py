@@ -632,9 +632,10 @@ def plot_formula_groups(corpus: Corpus, formulas: pd.DataFrame, view, width: int
     wide = wide.reindex(index=list(dict.fromkeys(long["formula"])), columns=list(dict.fromkeys(long["group"])))
     sizes = long.drop_duplicates("group").set_index("group")["n_reports"]
     wide.columns = [f"{c} (n={int(sizes[c])})" for c in wide.columns]
-    labels = [_bounded_label(t, width) for t in wide.index]
+    labels = [_bounded_label(t, width, max_lines=3) for t in wide.index]
     n_lines = sum(label.count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(5.5 + 0.75 * wide.shape[1], 0.2 * n_lines + 0.12 * len(wide) + 2.2))
+    # at most 3 lines × top_n formulas: 25 formulas stay under 2,800 px high
+    fig, ax = plt.subplots(figsize=(5.5 + 0.75 * wide.shape[1], 0.17 * n_lines + 0.12 * len(wide) + 2.2))
     im = _group_heatmap(ax, wide.rename(index=dict(zip(wide.index, labels))), 1.0, fmt="{:.0%}", cmap="Greens")
     ax.tick_params(axis="y", labelsize=7)
     ax.set_xlabel(f"group (`{view.group_by}`)")
