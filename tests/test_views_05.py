@@ -275,3 +275,12 @@ def test_large_corpus_overlap_groups_identical_sets_and_keeps_the_lsh_candidates
         inter, union = len(sets[r.i] & sets[r.j]), len(sets[r.i] | sets[r.j])
         assert (r.n_shared, r.n_union) == (inter, union) and r.jaccard == pytest.approx(inter / union)
     assert out["jaccard"].is_monotonic_decreasing
+
+
+def test_same_city_flags_match_the_same_city_pairs(corpus):
+    ids = corpus.doc_ids
+    i, j = np.array([a for a, _ in combinations(range(len(ids)), 2)]), np.array([b for _, b in combinations(range(len(ids)), 2)])
+    flags = compare.same_city_flags(corpus.documents, ids, i, j)
+    same = compare.same_city_pairs(corpus.documents)
+    assert flags.tolist() == [tuple(sorted((ids[a], ids[b]))) in same for a, b in zip(i, j)]
+    assert flags.sum() == 1      # Pingxiang city 2022 and its suburb 2020

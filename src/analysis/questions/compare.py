@@ -575,6 +575,19 @@ def same_city_pairs(documents: pd.DataFrame) -> set[tuple[str, str]]:
     return {tuple(sorted((r.higher, r.lower))) for r in level_pairs(documents).itertuples()}
 
 
+def same_city_flags(documents: pd.DataFrame, doc_ids: list[str], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Whether each pair of reports ``(doc_ids[i[k]], doc_ids[j[k]])`` is a same-city pair of
+    :func:`same_city_pairs`, as integer keys compared in one vectorised look-up (no tuple per pair)."""
+    pairs = level_pairs(documents)
+    n = len(doc_ids)
+    index = pd.Index(doc_ids)
+    hi, lo = index.get_indexer(pairs["higher"]), index.get_indexer(pairs["lower"])
+    ok = (hi >= 0) & (lo >= 0)
+    keys = np.minimum(hi, lo)[ok].astype(np.int64) * n + np.maximum(hi, lo)[ok]
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    return np.isin(np.minimum(i, j) * n + np.maximum(i, j), keys)
+
+
 def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, seed: int = 1) -> set[tuple[int, int]]:
     """Pairs of sets whose MinHash LSH buckets collide (Jaccard likely ≥ ``threshold``); not all pairs.
 
@@ -699,13 +712,12 @@ def pair_overlap(corpus: Corpus, formulas: pd.DataFrame | None = None) -> pd.Dat
     pairs = overlap_pairs(corpus)
     formulas = shared_formulas(corpus) if formulas is None else formulas
     shared = shared_formula_counts(formula_incidence(formulas, ids), pairs["i"].to_numpy(), pairs["j"].to_numpy())
-    same = same_city_pairs(corpus.documents)
     id_arr = np.asarray(ids, dtype=object)
     labels = corpus.labels
     a, b = id_arr[pairs["i"].to_numpy()], id_arr[pairs["j"].to_numpy()]
     out = pd.DataFrame({
         "report_a": [labels[x] for x in a], "report_b": [labels[x] for x in b],
-        "same_city": [tuple(sorted((x, y))) in same for x, y in zip(a, b)],
+        "same_city": same_city_flags(corpus.documents, ids, pairs["i"].to_numpy(), pairs["j"].to_numpy()),
         "n_shared_shingles": pairs["n_shared"].to_numpy(), "n_union": pairs["n_union"].to_numpy(),
         "jaccard": pairs["jaccard"].round(4).to_numpy(), "n_shared_formulas": shared,
     }, columns=["report_a", "report_b", "same_city", "n_shared_shingles", "n_union", "jaccard", "n_shared_formulas"])
