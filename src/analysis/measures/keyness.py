@@ -93,9 +93,11 @@ def keyness_from_counts(mat: sparse.csr_matrix, vocab: np.ndarray, doc_ids: list
         "doc_order": mat.row, "doc_id": np.asarray(doc_ids, dtype=object)[mat.row], "term": vocab[mat.col],
         "count": a.astype(np.int64), "n_tokens": c.astype(np.int64), "count_rest": b.astype(np.int64),
         "n_tokens_rest": d.astype(np.int64), "per_1k": a / c * 1000, "per_1k_rest": rest_rate,
-        "expected": e1, "g2": g2, "p_value": chi2.sf(g2, 1), "log_ratio": lr,
+        "expected": e1, "g2": g2, "log_ratio": lr,
     })
     out = out[out["per_1k"] > out["per_1k_rest"].fillna(-1)]
+    # the p-value only for the cells kept (the chi-square tail is the costliest step)
+    out.insert(out.columns.get_loc("g2") + 1, "p_value", chi2.sf(out["g2"].to_numpy(), 1))
     out["low_expected"] = out["expected"] < p["min_expected"]
     out = out.sort_values(["doc_order", "g2", "term"], ascending=[True, False, True], kind="mergesort")
     return out.drop(columns="doc_order").reset_index(drop=True)
@@ -106,3 +108,38 @@ def keyness(corpus: Corpus) -> pd.DataFrame:
     """Keyness of each report against the rest, on content tokens (see :func:`keyness_from_counts`)."""
     mat, vocab = term_matrix(content_tokens(corpus), corpus.doc_ids)
     return keyness_from_counts(mat, vocab, corpus.doc_ids, corpus.lexicon)
+
+
+def pooled_counts(mat: sparse.csr_matrix, codes: np.ndarray, n_groups: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Group × term counts (the sum of the group's reports' rows of the report × term ``mat``) and
+    group × term number of the group's reports using the term at least once; ``codes`` gives each
+    report's group (0 … ``n_groups - 1``, in the rows' order)."""
+    n = mat.shape[0]
+    member = sparse.csr_matrix((np.ones(n, dtype=np.int64), (np.asarray(codes), np.arange(n))), shape=(n_groups, n))
+    used = mat.copy()
+    used.data = np.ones_like(used.data)
+    return (member @ mat).tocsr(), (member @ used).tocsr()
+
+
+@memoised(PARAMS_FILE)
+def group_keyness(corpus: Corpus, groups: tuple[str, ...]) -> pd.DataFrame:
+    """Keyness of each GROUP of reports against the rest of the corpus, on pooled counts.
+
+    ``groups`` is each report's group label, in corpus order (a tuple, so the result is memoised).
+    The group's reports' content-token counts are summed into one row per group and compared with
+    the rest of the corpus exactly as one report would be (:func:`keyness_from_counts`): the unit is
+    the group's pooled text, so a long report weighs more than a short one. ``n_reports_using`` /
+    ``n_reports``: how many of the group's reports use the term (its dispersion in the group).
+    Columns: ``group`` and the columns of :func:`keyness_from_counts` (``doc_id`` renamed), then
+    ``n_reports_using, n_reports``; groups in order of first appearance.
+    """
+    names = list(dict.fromkeys(groups))
+    codes = pd.Categorical(list(groups), categories=names).codes
+    mat, vocab = term_matrix(content_tokens(corpus), corpus.doc_ids)
+    counts, used = pooled_counts(mat, codes, len(names))
+    out = keyness_from_counts(counts, vocab, names, corpus.lexicon).rename(columns={"doc_id": "group"})
+    g = pd.Index(names).get_indexer(out["group"])
+    t = pd.Index(vocab).get_indexer(out["term"])
+    out["n_reports_using"] = np.asarray(used[g, t]).ravel().astype(np.int64)
+    out["n_reports"] = np.bincount(codes, minlength=len(names))[g].astype(np.int64)
+    return out

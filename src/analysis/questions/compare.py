@@ -38,7 +38,7 @@ from analysis.loading.lexicon import Lexicon, as_lexicon
 from analysis.loading.memo import memoised
 from analysis.loading.tokenize import FUNCTION_STOPWORDS_FILE, get_tokenizer, read_word_list, stopwords
 from analysis.measures.general import rarity
-from analysis.measures.keyness import PARAMS_FILE, content_tokens, keyness
+from analysis.measures.keyness import PARAMS_FILE, content_tokens, group_keyness, keyness
 from analysis.measures.levels import level_pairs
 from analysis.measures.speakers import is_official_title
 
@@ -83,10 +83,11 @@ def keyness_table(corpus: Corpus) -> pd.DataFrame:
 
 def char_ngrams(text: str, n_min: int = 2, n_max: int = 3) -> list[str]:
     """Character n-grams of the Han runs of ``text`` (never across punctuation or a line break)."""
-    out = []
+    out: list[str] = []
     for run in HAN_RUN_RE.findall(text):
+        size = len(run)
         for n in range(n_min, n_max + 1):
-            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+            out += [run[i : i + n] for i in range(size - n + 1)]
     return out
 
 
@@ -129,7 +130,14 @@ def _texts(corpus: Corpus, ids) -> list[str]:
 
 def view_matrix(corpus: Corpus, view: str = "tokens",
                 drop_bureaucratic: bool = False) -> sparse.csr_matrix:
-    """Sparse TF-IDF rows of the reports (corpus order) in one view: ``tokens`` or ``chars``."""
+    """Sparse TF-IDF rows of the reports (corpus order) in one view: ``tokens`` or ``chars``
+    (computed once per corpus: the tables, neighbours and group similarities share it)."""
+    return _view_matrix(corpus, view, bool(drop_bureaucratic))
+
+
+@memoised(PARAMS_FILE)
+def _view_matrix(corpus: Corpus, view: str, drop_bureaucratic: bool) -> sparse.csr_matrix:
+    """:func:`view_matrix`, memoised on its arguments given in full (one key per view)."""
     if view == "tokens":
         return tfidf_matrix(token_features(corpus, drop_bureaucratic))
     if view == "chars":
@@ -150,7 +158,8 @@ def similarity(corpus: Corpus, view: str = "tokens",
     much of the similarity rests on generic words such as 创建 and 工作.
     """
     sim = cosine_matrix(view_matrix(corpus, view, drop_bureaucratic))
-    labels = [corpus.labels[d] for d in corpus.doc_ids]
+    lab = corpus.labels   # a property that builds the dict: read it once
+    labels = [lab[d] for d in corpus.doc_ids]
     return pd.DataFrame(np.round(sim, 4), index=labels, columns=labels)
 
 
@@ -209,12 +218,21 @@ def nearest_neighbours(mat: sparse.csr_matrix, k: int = 5, chunk: int = 1000, ex
 
 def neighbour_table(corpus: Corpus, view: str = "tokens") -> pd.DataFrame:
     """Each report's nearest neighbours (the scalable form of the similarity matrix)."""
+    idx, val = neighbours(corpus, view)
+    lab = corpus.labels
+    labels = np.asarray([lab[d] for d in corpus.doc_ids], dtype=object)
+    k = idx.shape[1]
+    return pd.DataFrame({"report": np.repeat(labels, k), "rank": np.tile(np.arange(1, k + 1), len(labels)),
+                         "neighbour": labels[idx.ravel()], "cosine": np.round(val.ravel().astype(float), 4)},
+                        columns=["report", "rank", "neighbour", "cosine"])
+
+
+@memoised(PARAMS_FILE)
+def neighbours(corpus: Corpus, view: str = "tokens") -> tuple[np.ndarray, np.ndarray]:
+    """Each report's ``neighbours`` (compare.yaml) nearest reports in one view: ``(indices, cosines)``
+    of :func:`nearest_neighbours`, computed once per corpus."""
     k = params(corpus.lexicon)["similarity"]["neighbours"]
-    idx, val = nearest_neighbours(view_matrix(corpus, view), k)
-    ids = corpus.doc_ids
-    rows = [{"report": corpus.labels[ids[i]], "rank": r + 1, "neighbour": corpus.labels[ids[idx[i, r]]],
-             "cosine": round(float(val[i, r]), 4)} for i in range(len(ids)) for r in range(idx.shape[1])]
-    return pd.DataFrame(rows, columns=["report", "rank", "neighbour", "cosine"])
+    return nearest_neighbours(view_matrix(corpus, view), k, lexicon=corpus.lexicon)
 
 
 def cluster(sim: pd.DataFrame, lexicon: Lexicon | None = None) -> np.ndarray:
@@ -479,11 +497,12 @@ def shared_formulas(corpus: Corpus) -> pd.DataFrame:
                  or is_official_title(s, corpus.lexicon)) for s in found["span"]]
     found = found[keep].reset_index(drop=True)
     campaigns = _campaign_names(corpus)
+    labels = corpus.labels   # a property that builds the dict: read it once
     generic = stopwords(as_lexicon(corpus.lexicon).root, bureaucratic=True)
     out = pd.DataFrame({
         "formula": found["span"],
         "n_reports": found["n_docs"].astype(int),
-        "reports": ["; ".join(corpus.labels[ids[i]] for i in docs) for docs in found["docs"]],
+        "reports": ["; ".join(labels[ids[i]] for i in docs) for docs in found["docs"]],
         "doc_ids": [";".join(ids[i] for i in docs) for docs in found["docs"]],
         "n_chars": found["n_chars"].astype(int),
         "rarity": [round(rarity(s, p["unseen_frequency"]), 3) for s in found["span"]],
@@ -506,11 +525,14 @@ SCORE_DESCRIPTION = ("score = (reports sharing the formula − 1) × its rarity 
                      "not a probability or a log-odds of chance repetition")
 
 
-def highlighted_formulas(formulas: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
+def highlighted_formulas(formulas: pd.DataFrame, lexicon: Lexicon | None = None, view=None) -> pd.DataFrame:
     """The found formulas that contain one of ``formulas.highlight`` in compare.yaml (examples a
-    reader wants to look up; they play no part in finding formulas)."""
+    reader wants to look up; they play no part in finding formulas). With a group ``view``, as
+    :func:`formula_display` shows them (groups instead of the list of reports)."""
     wanted = params(lexicon)["formulas"].get("highlight", [])
     hit = formulas["formula"].map(lambda f: any(w in f for w in wanted))
+    if view is not None and not view.per_report:
+        return formula_display(formulas[hit], view)
     return formulas[hit].drop(columns="doc_ids", errors="ignore")
 
 
@@ -532,7 +554,8 @@ def formula_matrix(corpus: Corpus, formulas: pd.DataFrame, top_n: int | None = N
     top_n = top_n or params(corpus.lexicon)["formulas"]["top_n"]
     top = formulas.head(top_n)
     texts = dict(zip(corpus.doc_ids, _texts(corpus, corpus.doc_ids)))
-    data = {corpus.labels[d]: [word_count(texts[d], f, corpus.lexicon) for f in top["formula"]]
+    labels = corpus.labels
+    data = {labels[d]: [word_count(texts[d], f, corpus.lexicon) for f in top["formula"]]
             for d in corpus.doc_ids}
     return pd.DataFrame(data, index=pd.Index(top["formula"], name="formula"))
 
@@ -552,15 +575,40 @@ def same_city_pairs(documents: pd.DataFrame) -> set[tuple[str, str]]:
     return {tuple(sorted((r.higher, r.lower))) for r in level_pairs(documents).itertuples()}
 
 
-def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, seed: int = 1) -> set[tuple[int, int]]:
-    """Pairs of sets whose MinHash LSH buckets collide (Jaccard likely ≥ ``threshold``); not all pairs."""
-    from datasketch import MinHash, MinHashLSH
+def same_city_flags(documents: pd.DataFrame, doc_ids: list[str], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Whether each pair of reports ``(doc_ids[i[k]], doc_ids[j[k]])`` is a same-city pair of
+    :func:`same_city_pairs`, as integer keys compared in one vectorised look-up (no tuple per pair)."""
+    pairs = level_pairs(documents)
+    n = len(doc_ids)
+    index = pd.Index(doc_ids)
+    hi, lo = index.get_indexer(pairs["higher"]), index.get_indexer(pairs["lower"])
+    ok = (hi >= 0) & (lo >= 0)
+    keys = np.minimum(hi, lo)[ok].astype(np.int64) * n + np.maximum(hi, lo)[ok]
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    return np.isin(np.minimum(i, j) * n + np.maximum(i, j), keys)
 
+
+def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, seed: int = 1) -> set[tuple[int, int]]:
+    """Pairs of sets whose MinHash LSH buckets collide (Jaccard likely ≥ ``threshold``); not all pairs.
+
+    Each distinct shingle is hashed once (datasketch's SHA-1 hash, as its default), not once per set
+    that holds it; the MinHash values are the same."""
+    from datasketch import MinHash, MinHashLSH
+    from datasketch.hashfunc import sha1_hash32
+
+    cache: dict[str, int] = {}
+    for st in sets:
+        for x in st:
+            if x not in cache:
+                cache[x] = sha1_hash32(x.encode("utf-8"))
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes = []
-    for i, s in enumerate(sets):
-        m = MinHash(num_perm=num_perm, seed=seed)
-        m.update_batch([x.encode("utf-8") for x in sorted(s)])
+    first = None
+    for i, st in enumerate(sets):
+        shared = {} if first is None else {"permutations": first.permutations, "scheme": first.scheme}
+        m = MinHash(num_perm=num_perm, seed=seed, hashfunc=cache.__getitem__, **shared)
+        first = first or m
+        m.update_batch(sorted(st))
         lsh.insert(i, m)
         hashes.append(m)
     pairs = set()
@@ -571,22 +619,85 @@ def lsh_candidate_pairs(sets: list[set[str]], threshold: float, num_perm: int, s
     return pairs
 
 
+def distinct_sets(sets: list[set[str]]) -> tuple[list[set[str]], np.ndarray]:
+    """The distinct sets among ``sets`` (first occurrence order) and each set's class (an index into them):
+    identical reports (reprints, copies) are compared once."""
+    ids: dict[frozenset, int] = {}
+    reps: list[set[str]] = []
+    cls = np.empty(len(sets), dtype=np.int64)
+    for k, st in enumerate(sets):
+        c = ids.setdefault(frozenset(st), len(ids))
+        if c == len(reps):
+            reps.append(st)
+        cls[k] = c
+    return reps, cls
+
+
+def _expand_class_pairs(cls: np.ndarray, reps: list[set[str]], class_pairs) -> pd.DataFrame:
+    """Report pairs ``i < j`` of the class pairs (and of every class holding several reports: identical
+    sets), with the counts of their classes."""
+    members = pd.Series(np.arange(len(cls))).groupby(cls).apply(lambda s: s.to_numpy()).to_dict()
+    parts = []
+    for c, m in members.items():      # identical sets: every pair within the class
+        if len(m) > 1:
+            a, b = np.triu_indices(len(m), 1)
+            n = len(reps[c])
+            parts.append((m[a], m[b], n, n))
+    inters = _pair_intersections(reps, class_pairs)
+    for (p, q), inter in zip(class_pairs, inters):
+        mp, mq = members[p], members[q]
+        union = len(reps[p]) + len(reps[q]) - int(inter)
+        a, b = np.repeat(mp, len(mq)), np.tile(mq, len(mp))
+        parts.append((np.minimum(a, b), np.maximum(a, b), int(inter), union))
+    if not parts:
+        return pd.DataFrame({c: np.zeros(0, dtype=np.int64) for c in ("i", "j", "n_shared", "n_union")})
+    return pd.DataFrame({"i": np.concatenate([x[0] for x in parts]), "j": np.concatenate([x[1] for x in parts]),
+                         "n_shared": np.concatenate([np.full(len(x[0]), x[2]) for x in parts]),
+                         "n_union": np.concatenate([np.full(len(x[0]), x[3]) for x in parts])}).astype(np.int64)
+
+
+def _pair_intersections(sets: list[set[str]], pairs) -> np.ndarray:
+    """``len(sets[p] & sets[q])`` for each ``(p, q)`` of ``pairs``: sparse 0/1 rows multiplied in C,
+    one sparse product per first set (work grows with the pairs' sizes, not with all pairs)."""
+    pairs = np.asarray(list(pairs), dtype=np.int64).reshape(-1, 2)
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if not len(pairs):
+        return out
+    lengths = [len(st) for st in sets]
+    codes, _ = pd.factorize(pd.Series([x for st in sets for x in st], dtype=object))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    mat = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), codes, indptr),
+                            shape=(len(sets), int(codes.max()) + 1 if len(codes) else 1))
+    order = np.argsort(pairs[:, 0], kind="stable")
+    first = pairs[order, 0]
+    bounds = np.flatnonzero(np.r_[True, first[1:] != first[:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        rows = order[a:b]
+        out[rows] = (mat[pairs[rows, 1]] @ mat[first[a]].T).toarray().ravel()
+    return out
+
+
 def pairwise_overlap_sets(sets: list[set[str]], lexicon: Lexicon | None = None) -> pd.DataFrame:
     """Jaccard of every pair of shingle sets (exact for small corpora, LSH candidates for large ones).
 
-    Columns ``i, j, n_shared, n_union, jaccard``, sorted by Jaccard descending then ``i, j``.
+    On a large corpus, identical sets are grouped first (:func:`distinct_sets`): LSH runs on the
+    distinct sets (identical sets always collide, and whether two sets collide depends on the sets
+    only, so the candidate pairs are the same as with every set) and each pair of distinct sets is
+    intersected once. Columns ``i, j, n_shared, n_union, jaccard``, sorted by Jaccard descending then ``i, j``.
     """
     p = params(lexicon)["formulas"]
     if len(sets) < p["lsh_min_docs"]:
-        pairs = list(combinations(range(len(sets)), 2))
+        rows = []
+        for i, j in combinations(range(len(sets)), 2):
+            inter = len(sets[i] & sets[j])
+            union = len(sets[i] | sets[j])
+            rows.append((i, j, inter, union, inter / union if union else 0.0))
+        out = pd.DataFrame(rows, columns=["i", "j", "n_shared", "n_union", "jaccard"])
     else:
-        pairs = sorted(lsh_candidate_pairs(sets, p["lsh_threshold"], p["lsh_num_perm"]))
-    rows = []
-    for i, j in pairs:
-        inter = len(sets[i] & sets[j])
-        union = len(sets[i] | sets[j])
-        rows.append((i, j, inter, union, inter / union if union else 0.0))
-    out = pd.DataFrame(rows, columns=["i", "j", "n_shared", "n_union", "jaccard"])
+        reps, cls = distinct_sets(sets)
+        out = _expand_class_pairs(cls, reps, sorted(lsh_candidate_pairs(reps, p["lsh_threshold"], p["lsh_num_perm"])))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["jaccard"] = np.where(out["n_union"] > 0, out["n_shared"] / out["n_union"], 0.0)
     out = out.sort_values(["jaccard", "i", "j"], ascending=[False, True, True], kind="mergesort")
     return out.reset_index(drop=True)
 
@@ -597,23 +708,58 @@ def pair_overlap(corpus: Corpus, formulas: pd.DataFrame | None = None) -> pd.Dat
     Columns: ``report_a, report_b, same_city, n_shared_shingles, n_union, jaccard, rank`` (1 = most
     overlap), ``n_shared_formulas`` (formulas of :func:`shared_formulas` found in both).
     """
-    k = params(corpus.lexicon)["formulas"]["shingle_k"]
     ids = corpus.doc_ids
-    sets = [shingles(t, k) for t in _texts(corpus, ids)]
-    pairs = pairwise_overlap_sets(sets, corpus.lexicon)
+    pairs = overlap_pairs(corpus)
     formulas = shared_formulas(corpus) if formulas is None else formulas
-    members = [set(s.split(";")) for s in formulas["doc_ids"]]
-    same = same_city_pairs(corpus.documents)
-    rows = []
-    for r in pairs.itertuples(index=False):
-        a, b = ids[r.i], ids[r.j]
-        rows.append({"report_a": corpus.labels[a], "report_b": corpus.labels[b],
-                     "same_city": tuple(sorted((a, b))) in same, "n_shared_shingles": r.n_shared,
-                     "n_union": r.n_union, "jaccard": round(r.jaccard, 4),
-                     "n_shared_formulas": sum(1 for m in members if a in m and b in m)})
-    out = pd.DataFrame(rows, columns=["report_a", "report_b", "same_city", "n_shared_shingles", "n_union",
-                                      "jaccard", "n_shared_formulas"])
+    shared = shared_formula_counts(formula_incidence(formulas, ids), pairs["i"].to_numpy(), pairs["j"].to_numpy())
+    id_arr = np.asarray(ids, dtype=object)
+    labels = corpus.labels
+    a, b = id_arr[pairs["i"].to_numpy()], id_arr[pairs["j"].to_numpy()]
+    out = pd.DataFrame({
+        "report_a": [labels[x] for x in a], "report_b": [labels[x] for x in b],
+        "same_city": same_city_flags(corpus.documents, ids, pairs["i"].to_numpy(), pairs["j"].to_numpy()),
+        "n_shared_shingles": pairs["n_shared"].to_numpy(), "n_union": pairs["n_union"].to_numpy(),
+        "jaccard": pairs["jaccard"].round(4).to_numpy(), "n_shared_formulas": shared,
+    }, columns=["report_a", "report_b", "same_city", "n_shared_shingles", "n_union", "jaccard", "n_shared_formulas"])
     out.insert(6, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+@memoised(PARAMS_FILE)
+def overlap_pairs(corpus: Corpus) -> pd.DataFrame:
+    """Shingle overlap of the pairs of reports (:func:`pairwise_overlap_sets`: every pair on a small
+    corpus, MinHash LSH candidates on a large one) as row indices ``i, j`` of ``corpus.doc_ids``."""
+    k = params(corpus.lexicon)["formulas"]["shingle_k"]
+    sets = [shingles(t, k) for t in _texts(corpus, corpus.doc_ids)]
+    return pairwise_overlap_sets(sets, corpus.lexicon)
+
+
+def formula_incidence(formulas: pd.DataFrame, doc_ids: list[str]) -> sparse.csr_matrix:
+    """Report × formula 0/1 matrix: which reports share each formula (its ``doc_ids``), rows in
+    ``doc_ids`` order, columns in the order of ``formulas``."""
+    pos = {d: i for i, d in enumerate(doc_ids)}
+    rows, cols = [], []
+    for c, members in enumerate(formulas["doc_ids"]):
+        for d in str(members).split(";"):
+            if d in pos:
+                rows.append(pos[d])
+                cols.append(c)
+    data = np.ones(len(rows), dtype=np.int64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(doc_ids), len(formulas)))
+
+
+def shared_formula_counts(incidence: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The number of formulas both reports ``i[k]`` and ``j[k]`` share, for each pair (row-wise
+    products of the incidence matrix, no loop over formulas × pairs)."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    if len(i) == 0:
+        return np.zeros(0, dtype=np.int64)
+    bits = np.packbits(incidence.toarray() > 0, axis=1)     # one bit per (report, formula)
+    out = np.empty(len(i), dtype=np.int64)
+    step = max(1, 2_000_000 // max(1, bits.shape[1]))       # pairs per chunk: bounded memory
+    for start in range(0, len(i), step):
+        sl = slice(start, start + step)
+        out[sl] = np.bitwise_count(bits[i[sl]] & bits[j[sl]]).sum(axis=1)
     return out
 
 
@@ -678,8 +824,9 @@ def overlap_reading(corpus: Corpus, overlap: pd.DataFrame) -> str:
     return text
 
 
-def synthesis(corpus: Corpus, formulas: pd.DataFrame) -> str:
-    """The notebook's closing synthesis: what the reports share (computed), and the limits of the corpus."""
+def synthesis(corpus: Corpus, formulas: pd.DataFrame, view=None) -> str:
+    """The notebook's closing synthesis: what the reports share (computed), and the limits of the corpus;
+    with a group ``view``, also how alike reports are within and between its groups (computed)."""
     n = len(corpus.doc_ids)
     docs = corpus.documents
     top = formulas[~formulas["campaign_name"] & ~formulas["generic"]]
@@ -702,12 +849,28 @@ def synthesis(corpus: Corpus, formulas: pd.DataFrame) -> str:
         "neither names. These are news summaries of meetings, not transcripts: what is shared may be the "
         "journalists' vocabulary as much as the officials'.",
     ]
+    if view is not None and not view.per_report:
+        parts.insert(1, group_synthesis(corpus, view))
     if corpus.is_bundled:
         parts.insert(1, "**Where they differ (bundled reports).** The differences that stand out are those of occasion "
                         "and place rather than of style: which title a city pursues (the Model title in Pingxiang 2022, "
                         "the whole-territory title in Panjin, the first title in Changsha County and Xinyang), who speaks, "
                         "and which local slogans are repeated.")
     return "\n\n".join(parts)
+
+
+#: The written reading of the shared formulas of the five bundled reports (shown only on them).
+BUNDLED_FORMULA_READING = (
+    '**Reading (bundled reports).** What the reports share is the vocabulary of the campaign genre, not '
+    'sentences: no clause is copied whole from one report into another. The most widely shared formulas '
+    'are about permanence and mobilisation, 常态长效 (*normalised and long-lasting*) in all five reports, '
+    '浓厚氛围 (*a strong atmosphere*) and 牢固树立 (*firmly establish*) in four. The longest shared stretches are'
+    " Party formulations quoted from the centre (习近平总书记关于精神文明建设…的重要论述, *General Secretary Xi Jinping's "
+    "important expositions on building spiritual civilisation*; 人民群众对美好生活的向往, *the people's longing for a"
+    ' better life*) and the machinery of the campaign (全国文明城市测评体系, *the national assessment system for '
+    'civilised cities*). That a phrase is shared does not mean one report copied another: both may draw '
+    'on a provincial document, a central speech or the common stock of the genre.'
+)
 
 
 #: The written reading of the keyness figure for the five bundled reports (shown only on them).
@@ -740,3 +903,348 @@ def keyness_reading(corpus: Corpus) -> str:
     if corpus.is_bundled:
         text += "\n\n" + BUNDLED_KEYNESS_READING
     return text
+
+
+# ============================================================================================
+# group views (above views.yaml's per_report_max reports: groups of reports, each report one observation)
+
+
+def pooled_groups(groups: pd.Series, max_panels: int) -> pd.Series:
+    """Each report's group for a figure of at most ``max_panels`` groups: the ``max_panels - 1``
+    largest groups kept (ties: first appearance) and the rest pooled as ``other`` when there are
+    more than ``max_panels`` groups (the rule of ``figures._pooled``, deterministic)."""
+    sizes = groups.value_counts(sort=False).reindex(list(dict.fromkeys(groups)))
+    if len(sizes) <= max_panels:
+        return groups.copy()
+    order = sorted(range(len(sizes)), key=lambda i: (-int(sizes.iloc[i]), i))
+    keep = {sizes.index[i] for i in order[: max(1, max_panels - 1)]}
+    return groups.where(groups.isin(keep), "other")
+
+
+def group_order(groups: pd.Series) -> list[str]:
+    """Groups by size (largest first), ``other`` last; ties by first appearance."""
+    names = list(dict.fromkeys(groups))
+    sizes = groups.value_counts(sort=False)
+    return sorted(names, key=lambda g: (g == "other", -int(sizes[g]), names.index(g)))
+
+
+def report_groups(corpus: Corpus, view) -> pd.Series:
+    """The view's group of each report, in corpus order (missing: ``unknown``)."""
+    return view.groups.reindex(corpus.doc_ids).fillna("unknown").astype(str)
+
+
+# --- keyness of groups --------------------------------------------------------------------------
+
+
+def group_key_terms(corpus: Corpus, view) -> pd.DataFrame:
+    """The ``top_n`` key terms of each group of the view (pooled counts, :func:`group_keyness`),
+    with at least ``min_count`` occurrences in the group, by G²; groups by size."""
+    groups = report_groups(corpus, view)
+    p = params(corpus.lexicon)["keyness"]
+    table = group_keyness(corpus, tuple(groups))
+    kept = table[table["count"] >= p["min_count"]]
+    top = kept.groupby("group", sort=False).head(p["top_n"])
+    order = {g: i for i, g in enumerate(group_order(groups))}
+    top = top.assign(_o=top["group"].map(order)).sort_values("_o", kind="mergesort").drop(columns="_o")
+    return top.reset_index(drop=True)
+
+
+def group_keyness_table(corpus: Corpus, view) -> pd.DataFrame:
+    """Top key terms per group for display: pooled counts with denominators, rates, G², log ratio, the
+    number of the group's reports using the term (dispersion) and the low-expected flag."""
+    top = group_key_terms(corpus, view)
+    cols = ["group", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "per_1k", "per_1k_rest", "g2",
+            "p_value", "log_ratio", "n_reports_using", "n_reports", "expected", "low_expected"]
+    out = top[cols].copy()
+    for col in ("per_1k", "per_1k_rest", "expected"):
+        out[col] = out[col].round(2)
+    out["g2"] = out["g2"].round(1)
+    out["log_ratio"] = out["log_ratio"].round(2)
+    out["p_value"] = out["p_value"].map(lambda v: f"{v:.1e}")
+    return out
+
+
+def pooling_note(corpus: Corpus, view) -> str:
+    """What pooling a group's reports means, with the computed weight of each group's longest report."""
+    groups = report_groups(corpus, view)
+    tok = content_tokens(corpus)
+    sizes = tok.groupby("doc_id").size().reindex(corpus.doc_ids, fill_value=0)
+    frame = pd.DataFrame({"group": groups.to_numpy(), "n": sizes.to_numpy()})
+    agg = frame.groupby("group", sort=False)["n"].agg(["sum", "max", "size"])
+    agg = agg[(agg["sum"] > 0) & (agg["size"] >= 2)]
+    share = (agg["max"] / agg["sum"]).sort_values(ascending=False, kind="mergesort")
+    top = share.index[0] if len(share) else None
+    line = (f" Among the {len(share)} groups of two reports or more, the heaviest single report carries "
+            f"{share.iloc[0]:.1%} of its group's content tokens (group {top}, {int(agg.at[top, 'size'])} reports); "
+            f"the median over those groups is {share.median():.1%}."
+            if top is not None else " Every group here has a single report, so pooling changes nothing.")
+    return ("**Unit: the group's pooled text.** Each group's reports are pooled: their content-token counts are summed "
+            "and the sum is compared with the rest of the corpus by G² and the log ratio, as if the group were one "
+            "long report. A long report therefore weighs more than a short one, and a term one report repeats can be "
+            "key for its whole group; the column `n_reports_using` (of `n_reports`) says how many of the group's "
+            "reports use each term, so a term used by one report only stands out." + line)
+
+
+def group_keyness_reading(corpus: Corpus, view) -> str:
+    """Computed reading of the group key terms: how many, their dispersion, and no bundled prose."""
+    top = group_key_terms(corpus, view)
+    if top.empty:
+        return "No group has a key term used often enough to show."
+    spread = top["n_reports_using"] / top["n_reports"]
+    narrow = int((top["n_reports_using"] <= 1).sum())
+    best = top.sort_values("g2", ascending=False).iloc[0]
+    return (f"**Computed.** {len(top)} key terms shown for {top['group'].nunique()} groups (groups by `{view.group_by}`, "
+            f"pooled text of each group against the rest). The strongest is {best['term']} in {best['group']} "
+            f"(G² {best['g2']:.0f}, used by {int(best['n_reports_using'])} of its {int(best['n_reports'])} reports). "
+            f"On average a key term is used by {spread.mean():.0%} of its group's reports; {narrow} of the {len(top)} "
+            f"come from a single report. {int(top['low_expected'].sum())} have an expected frequency below five.")
+
+
+# --- similarity of groups -----------------------------------------------------------------------
+
+
+def group_similarity_from_matrix(mat: sparse.csr_matrix, codes: np.ndarray,
+                                 n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean pairwise cosine between the reports of each pair of groups, without an n × n matrix.
+
+    With L2-normalised rows ``x_i`` and ``S_g`` the sum of group g's rows, the sum of the cosines of
+    every pair (a in A, b in B) is ``S_A · S_B``; the mean is that over ``n_A n_B`` pairs. Within a
+    group the self-pairs are removed: ``(S_A · S_A − Σ ||x_a||²) / (n_A (n_A − 1))`` (undefined for a
+    group of one report). Returns ``(mean cosine, number of pairs)``, both ``n_groups × n_groups``.
+    """
+    n = mat.shape[0]
+    codes = np.asarray(codes)
+    member = sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
+    sums = member @ mat
+    dots = np.asarray((sums @ sums.T).todense(), dtype=float)
+    self_dots = member @ np.asarray(mat.multiply(mat).sum(axis=1)).ravel()
+    size = np.bincount(codes, minlength=n_groups).astype(float)
+    pairs = np.outer(size, size)
+    np.fill_diagonal(pairs, size * (size - 1))
+    dots[np.diag_indices(n_groups)] -= self_dots
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(pairs > 0, dots / pairs, np.nan)
+    return mean, pairs.astype(np.int64)
+
+
+def group_similarity(corpus: Corpus, view, features: str = "tokens", drop_bureaucratic: bool = False) -> pd.DataFrame:
+    """Groups × groups: mean TF-IDF cosine between a report of the row group and a report of the
+    column group (``features`` = ``tokens`` or ``chars``), within-group pairs on the diagonal (each
+    pair of different reports once). Groups pooled to the view's ``max_panels`` (``other``), by size."""
+    groups = pooled_groups(report_groups(corpus, view), view.max_panels)
+    names = group_order(groups)
+    codes = pd.Categorical(groups.to_numpy(), categories=names).codes
+    mean, _ = group_similarity_from_matrix(view_matrix(corpus, features, drop_bureaucratic), codes, len(names))
+    idx = pd.Index(names, name=view.group_by)
+    return pd.DataFrame(np.round(mean, 4), index=idx, columns=pd.Index(names, name=view.group_by))
+
+
+def group_neighbour_table(corpus: Corpus, view, features: str = "tokens") -> pd.DataFrame:
+    """Each report's nearest neighbours with both reports' groups (``same_group``); the full table
+    has ``neighbours`` rows per report (cap it for display)."""
+    out = neighbour_table(corpus, features)
+    idx, _ = neighbours(corpus, features)
+    g = report_groups(corpus, view).to_numpy()
+    out.insert(1, "group", np.repeat(g, idx.shape[1]))
+    out.insert(4, "neighbour_group", g[idx.ravel()])
+    out["same_group"] = out["group"] == out["neighbour_group"]
+    return out
+
+
+def group_similarity_reading(corpus: Corpus, view) -> str:
+    """Computed reading of the group similarities: within against between groups in each view, and how
+    often a report's nearest neighbour is in its own group against what chance would give."""
+    lines = ["**Computed** (unit: the report; a group's value is the mean cosine over pairs of its reports)."]
+    names = {"tokens": "tokens", "chars": "characters"}
+    for features, name in names.items():
+        sim = group_similarity(corpus, view, features)
+        m = sim.to_numpy(dtype=float)
+        diag = np.diag(m)
+        off = m[~np.eye(len(m), dtype=bool)]
+        if np.isfinite(diag).any():
+            g = sim.index[int(np.nanargmax(diag))]
+            text = (f"- *{name}*: mean cosine within groups {np.nanmin(diag):.3f} to {np.nanmax(diag):.3f} "
+                    f"(most alike: {g})")
+        else:
+            text = f"- *{name}*: no group has two reports"
+        if off.size and np.isfinite(off).any():
+            text += f"; between groups {np.nanmin(off):.3f} to {np.nanmax(off):.3f}"
+        lines.append(text + ".")
+    groups = report_groups(corpus, view)
+    nt = group_neighbour_table(corpus, view, "chars")
+    first = nt[nt["rank"] == 1]
+    sizes = groups.value_counts().to_numpy(dtype=float)
+    n = sizes.sum()
+    chance = float((sizes * (sizes - 1)).sum() / (n * (n - 1))) if n > 1 else float("nan")
+    if len(first):
+        lines.append(f"- The nearest neighbour (character view) of {int(first['same_group'].sum()):,} of "
+                     f"{len(first):,} reports ({first['same_group'].mean():.0%}) is in the same `{view.group_by}` "
+                     f"group; a neighbour drawn at random would be in {chance:.0%} of cases.")
+    return "\n".join(lines)
+
+
+# --- shared formulas by group -----------------------------------------------------------------
+
+
+def formula_display(formulas: pd.DataFrame, view) -> pd.DataFrame:
+    """The formula table as a notebook shows it: without ``doc_ids``; in the group view the list of
+    reports (thousands of labels) is replaced by the number of groups using the formula."""
+    out = formulas.drop(columns="doc_ids", errors="ignore")
+    if view.per_report or "doc_ids" not in formulas:
+        return out
+    doc_ids = list(view.groups.index)
+    names = list(dict.fromkeys(view.groups.astype(str)))
+    codes = pd.Categorical(view.groups.astype(str).to_numpy(), categories=names).codes
+    n = len(doc_ids)
+    member = sparse.csr_matrix((np.ones(n, dtype=np.int64), (codes, np.arange(n))), shape=(len(names), n))
+    using = member @ formula_incidence(formulas, doc_ids)           # groups × formulas: reports using it
+    n_groups = np.asarray((using > 0).sum(axis=0)).ravel().astype(np.int64)
+    out = out.drop(columns="reports")
+    out.insert(out.columns.get_loc("n_reports") + 1, "n_groups", n_groups)
+    return out
+
+
+def formula_group_shares(corpus: Corpus, formulas: pd.DataFrame, view, top_n: int | None = None) -> pd.DataFrame:
+    """Formula × group: the share of the group's reports that use each of the ``top_n`` formulas (as
+    whole words: the reports of its ``doc_ids``). Long: ``formula, group, n_using, n_reports, share``;
+    groups pooled to the view's ``max_panels``, by size; formulas in rank order."""
+    top_n = top_n or params(corpus.lexicon)["formulas"]["top_n"]
+    top = formulas.head(top_n)
+    groups = pooled_groups(report_groups(corpus, view), view.max_panels)
+    names = group_order(groups)
+    codes = pd.Categorical(groups.to_numpy(), categories=names).codes
+    inc = formula_incidence(top, corpus.doc_ids)
+    n = len(corpus.doc_ids)
+    member = sparse.csr_matrix((np.ones(n, dtype=np.int64), (codes, np.arange(n))), shape=(len(names), n))
+    using = np.asarray((member @ inc).todense())             # groups × formulas
+    size = np.bincount(codes, minlength=len(names))
+    rows = [{"formula": f, "group": g, "n_using": int(using[gi, fi]), "n_reports": int(size[gi]),
+             "share": round(using[gi, fi] / size[gi], 4) if size[gi] else float("nan")}
+            for fi, f in enumerate(top["formula"]) for gi, g in enumerate(names)]
+    return pd.DataFrame(rows, columns=["formula", "group", "n_using", "n_reports", "share"])
+
+
+# --- pair overlap by group ----------------------------------------------------------------------
+
+
+def pair_shares_by_group(i: np.ndarray, j: np.ndarray, jaccard: np.ndarray, codes: np.ndarray, names: list[str],
+                         threshold: float) -> pd.DataFrame:
+    """Groups × groups (long, each unordered pair of groups once, the diagonal included): of the pairs of
+    reports with one report in each group (two different reports of the group on the diagonal), how many
+    have a Jaccard of at least ``threshold`` among the examined pairs ``(i[k], j[k], jaccard[k])``;
+    ``codes`` gives each report's group (an index into ``names``).
+
+    Columns ``group_a, group_b, n_pairs, n_over, share_over, mean_jaccard_over``."""
+    codes = np.asarray(codes)
+    keep = np.asarray(jaccard, dtype=float) >= threshold
+    ga, gb = codes[np.asarray(i)[keep]], codes[np.asarray(j)[keep]]
+    lo, hi = np.minimum(ga, gb), np.maximum(ga, gb)
+    k = len(names)
+    n_over = np.zeros((k, k), dtype=np.int64)
+    sum_j = np.zeros((k, k))
+    np.add.at(n_over, (lo, hi), 1)
+    np.add.at(sum_j, (lo, hi), np.asarray(jaccard, dtype=float)[keep])
+    size = np.bincount(codes, minlength=k).astype(np.int64)
+    rows = []
+    for a in range(k):
+        for b in range(a, k):
+            n_pairs = int(size[a] * (size[a] - 1) // 2) if a == b else int(size[a] * size[b])
+            rows.append({"group_a": names[a], "group_b": names[b], "n_pairs": n_pairs, "n_over": int(n_over[a, b]),
+                         "share_over": round(n_over[a, b] / n_pairs, 6) if n_pairs else float("nan"),
+                         "mean_jaccard_over": round(sum_j[a, b] / n_over[a, b], 4) if n_over[a, b] else float("nan")})
+    return pd.DataFrame(rows, columns=["group_a", "group_b", "n_pairs", "n_over", "share_over", "mean_jaccard_over"])
+
+
+def group_pair_overlap(corpus: Corpus, view) -> pd.DataFrame:
+    """Groups × groups: the share of pairs of reports (one in each group; two different reports of the
+    group on the diagonal) whose shingle Jaccard reaches compare.yaml's ``lsh_threshold``
+    (:func:`pair_shares_by_group`).
+
+    On a large corpus the pairs come from MinHash LSH candidates (a pair at or above the threshold is
+    likely, not certain, to be among them), so ``n_over`` can miss a few pairs; below ``lsh_min_docs``
+    reports every pair is compared exactly. Groups pooled to the view's ``max_panels``, by size."""
+    threshold = params(corpus.lexicon)["formulas"]["lsh_threshold"]
+    groups = pooled_groups(report_groups(corpus, view), view.max_panels)
+    names = group_order(groups)
+    codes = pd.Categorical(groups.to_numpy(), categories=names).codes
+    pairs = overlap_pairs(corpus)
+    return pair_shares_by_group(pairs["i"].to_numpy(), pairs["j"].to_numpy(), pairs["jaccard"].to_numpy(), codes,
+                                names, threshold)
+
+
+def group_overlap_reading(corpus: Corpus, view, overlap: pd.DataFrame) -> str:
+    """Computed reading of the pair overlap in the group view: how many pairs reach the threshold,
+    within against between groups, and the same-city pairs."""
+    p = params(corpus.lexicon)["formulas"]
+    n = len(corpus.doc_ids)
+    t = p["lsh_threshold"]
+    g = group_pair_overlap(corpus, view)
+    within, between = g[g["group_a"] == g["group_b"]], g[g["group_a"] != g["group_b"]]
+    def share(part: pd.DataFrame) -> str:
+        pairs = int(part["n_pairs"].sum())
+        over = int(part["n_over"].sum())
+        return f"{over:,} of {pairs:,} pairs ({over / pairs:.2%})" if pairs else "no pairs"
+    method = ("every pair compared exactly" if n < p["lsh_min_docs"]
+              else f"candidate pairs from MinHash LSH, {len(overlap):,} examined of {n * (n - 1) // 2:,}")
+    lines = [f"**Computed** (unit: the pair of reports; {method}). Pairs with a shingle Jaccard of at least {t}: "
+             f"within `{view.group_by}` groups {share(within)}, between groups {share(between)}."]
+    same = overlap[overlap["same_city"]]
+    if len(same):
+        lines.append(f"{len(same):,} examined pairs are same-city pairs at different levels; their median rank "
+                     f"among the {len(overlap):,} examined pairs is {int(same['rank'].median()):,}.")
+    if len(overlap):
+        top = overlap.iloc[0]
+        lines.append(f"The most overlapping pair is {_pair_label(top['report_a'], top['report_b'])} "
+                     f"(Jaccard {top['jaccard']:.4f}).")
+    return " ".join(lines)
+
+
+def group_terms_shown(corpus: Corpus, view, formulas: pd.DataFrame) -> set[str]:
+    """The Chinese terms notebook 05 shows in the group view: the groups' top key terms and the
+    formulas of its table and figure (a few hundred at most, whatever the number of reports)."""
+    key = group_key_terms(corpus, view)
+    p = params(corpus.lexicon)["formulas"]
+    return set(key["term"]) | set(formulas["formula"].head(max(p["table_rows"], p["top_n"])))
+
+
+def group_synthesis(corpus: Corpus, view) -> str:
+    """One computed paragraph for the synthesis in the group view: mean similarity of two reports of
+    one group against two reports of different groups (character view), and the strongest group key term."""
+    groups = report_groups(corpus, view)
+    mat = view_matrix(corpus, "chars")
+    names = list(dict.fromkeys(groups))
+    codes = pd.Categorical(groups.to_numpy(), categories=names).codes
+    mean, pairs = group_similarity_from_matrix(mat, codes, len(names))
+    diag = np.eye(len(names), dtype=bool)
+    total = np.nansum(np.where(pairs > 0, mean * pairs, 0.0))
+    within_pairs = pairs[diag].sum()
+    within = np.nansum(np.where(diag & (pairs > 0), mean * pairs, 0.0)) / within_pairs if within_pairs else float("nan")
+    between_pairs = pairs[~diag].sum()
+    between = (total - within * within_pairs) / between_pairs if between_pairs else float("nan")
+    text = (f"**Groups (`{view.group_by}`, {len(names)} groups; unit: the report).** Two reports of the same group have a "
+            f"mean character-view cosine of {within:.3f}, two reports of different groups {between:.3f}")
+    key = group_key_terms(corpus, view)
+    if len(key):
+        best = key.sort_values("g2", ascending=False).iloc[0]
+        text += (f"; the most distinctive term of any group is {best['term']} in {best['group']} "
+                 f"(used by {int(best['n_reports_using'])} of its {int(best['n_reports'])} reports)")
+    return text + ". Groups differ in size, years and levels, so these contrasts describe the corpus, not causes."
+
+
+def formula_reading(corpus: Corpus, formulas: pd.DataFrame, view) -> str:
+    """Computed reading of the shared formulas on a corpus other than the bundled one."""
+    top = formulas[~formulas["campaign_name"] & ~formulas["generic"]]
+    n = len(corpus.doc_ids)
+    if top.empty:
+        return "**Computed.** No formula outside campaign names and stopwords is shared by two reports."
+    widest = top.sort_values(["n_reports", "score"], ascending=[False, False], kind="mergesort").head(3)
+    share = "; ".join(f"{r.formula} in {int(r.n_reports):,} of {n:,} reports" for r in widest.itertuples())
+    text = (f"**Computed** (unit: the report). {len(top):,} formulas (campaign names and stopword-only spans "
+            f"aside) recur in two or more reports; the most widely shared: {share}.")
+    if not view.per_report:
+        shares = formula_group_shares(corpus, formulas, view)
+        spread = shares.groupby("formula", sort=False)["share"].agg(["min", "max"])
+        even = int(((spread["max"] - spread["min"]) <= 0.2).sum())
+        text += (f" Of the {len(spread)} top formulas in the figure, {even} are used by shares of the groups' reports "
+                 "within 20 percentage points of each other (shared across groups alike), the others lean to some groups.")
+    return text + " A shared formula may come from a common source (a provincial document, a central speech) rather than copying."

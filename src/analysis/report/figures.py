@@ -740,3 +740,188 @@ def plot_group_theme_heatmap(means: pd.DataFrame, codebook: dict | None = None, 
     fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label=colorbar)
     fig.tight_layout()
     return with_data(fig, means.set_index(["theme", "group"]).round(4))
+
+# --- group views of notebook 05 ---
+
+
+def _bounded_label(term: str, width: int = 40, max_lines: int = 4) -> str:
+    """The glossary label of a term (``term (pinyin, gloss)``) wrapped at ``width`` characters over at
+    most ``max_lines`` lines (the last ends in … when cut): a 100-character formula cannot widen the
+    figure past the limits. Chinese is cut every ``width // 2`` characters (each is about two
+    Latin characters wide)."""
+    full = glossary_label(term, gloss=True)
+    head = term if len(term) <= width // 2 else "\n".join(textwrap.wrap(term, width // 2))
+    rest = full[len(term):].strip()
+    lines = head.split("\n") + textwrap.wrap(rest, width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(1, width - 1)] + "…"
+    return "\n".join(lines)
+
+
+def _group_panels_shape(n: int) -> tuple[int, int]:
+    """Rows and columns of a grid of ``n`` group panels (three columns above six panels, so twelve
+    panels stay under the figure limits)."""
+    ncols = 1 if n <= 1 else 2 if n <= 6 else 3
+    return max(1, math.ceil(n / ncols)), ncols
+
+
+def plot_group_keyness(corpus: Corpus, view, width: int = 40, top: pd.DataFrame | None = None):
+    """One panel per GROUP (at most ``view.max_panels``, the largest): log ratio of the group's top key
+    terms on its pooled counts against the rest of the corpus (bar length), shaded by G² on one scale,
+    hatched where the expected count is below 5; labels give the pooled counts and how many of the
+    group's reports use the term. The size depends on the number of groups, not of reports. ``top``:
+    the key terms (:func:`analysis.questions.compare.group_key_terms`, computed when not given)."""
+    from analysis.questions.compare import group_key_terms, group_order
+
+    top = group_key_terms(corpus, view) if top is None else top
+    order = [g for g in group_order(view.groups.astype(str)) if g in set(top["group"])][: view.max_panels]
+    top = top[top["group"].isin(order)]
+    nrows, ncols = _group_panels_shape(len(order))
+    n_top = max(1, int(top.groupby("group").size().max())) if len(top) else 1
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.6 * ncols, nrows * (0.42 * n_top + 1.1) + 1.3), squeeze=False)
+    xmax = float(top["log_ratio"].max()) * 1.6 if len(top) else 1.0
+    g2max = float(top["g2"].max()) if len(top) else 1.0
+    norm = Normalize(vmin=0, vmax=g2max)
+    cmap = plt.get_cmap("YlGnBu")
+    shade = lambda g: cmap(0.15 + 0.85 * norm(g))  # noqa: E731  (the palest shade stays visible)
+    by_group = dict(tuple(top.groupby("group", sort=False)))
+    for ax, group in zip(axes.ravel(), order):
+        sub = by_group[group]
+        y = np.arange(len(sub))
+        ax.barh(y, sub["log_ratio"], color=[shade(g) for g in sub["g2"]],
+                hatch=["////" if f else "" for f in sub["low_expected"]], edgecolor="#555555", linewidth=0.5)
+        ax.set_yticks(y, [_bounded_label(t, width) for t in sub["term"]], fontsize=7)
+        ax.set_ylim(len(sub) - 0.5, -0.5)
+        for i, r in enumerate(sub.itertuples()):
+            ax.text(r.log_ratio, i, f" {r.count} vs {r.count_rest}; {r.n_reports_using}/{r.n_reports} reports",
+                    va="center", fontsize=6.5)
+        ax.set_xlim(0, xmax)
+        n_rep = int(sub["n_reports"].iloc[0])
+        ax.set_title(f"{group} ({n_rep} report{'' if n_rep == 1 else 's'})", fontsize=9.5)
+        ax.set_xlabel("log ratio (pooled group vs the rest)", fontsize=8)
+        ax.grid(axis="y", visible=False)
+    for ax in axes.ravel()[len(order):]:
+        ax.set_visible(False)
+    n_groups = len(view.group_names)
+    shown = f"the {len(order)} largest of {n_groups} groups" if len(order) < n_groups else f"{len(order)} groups"
+    fig.suptitle(f"Distinctive vocabulary of each `{view.group_by}` group (pooled counts of its reports against the "
+                 f"rest; {shown})\n(bar length = log ratio; shade = G², one scale; hatched = expected count < 5; "
+                 "labels: count in group vs in the rest; reports of the group using the term)",
+                 x=0.01, ha="left", fontsize=10)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    cax = fig.add_axes((0.30, 0.012, 0.30, 0.010))
+    fig.colorbar(ScalarMappable(norm=norm, cmap=ListedColormap([shade(g) for g in np.linspace(0, g2max, 256)])),
+                 cax=cax, orientation="horizontal", label="G² (pooled group against the rest of the corpus)")
+    fig.legend(handles=[Patch(facecolor="white", edgecolor="#555555", hatch="////",
+                              label="expected count < 5: G² unreliable")],
+               loc="lower left", bbox_to_anchor=(0.64, 0.0), frameon=False, fontsize=8)
+    data = top[["group", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "g2", "log_ratio",
+                "n_reports_using", "n_reports", "expected", "low_expected"]].round(4)
+    with_data(fig, data.set_index(["group", "term"]), source="keyness: pooled by group of reports")
+    return fig
+
+
+def _group_heatmap(ax, table: pd.DataFrame, vmax: float, fmt: str = "{:.2f}", cmap: str = "Blues",
+                   show_rows: bool = True):
+    """A groups × groups (or rows × groups) heatmap with its values written in the cells (blank: NaN)."""
+    m = table.to_numpy(dtype=float)
+    im = ax.imshow(m, cmap=cmap, vmin=0, vmax=vmax if vmax > 0 else 1.0, aspect="auto")
+    ax.set_xticks(range(m.shape[1]), [str(c) for c in table.columns], rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(m.shape[0]), [str(i) for i in table.index] if show_rows else [""] * m.shape[0], fontsize=8)
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            if np.isfinite(m[i, j]):
+                ax.text(j, i, fmt.format(m[i, j]), ha="center", va="center", fontsize=7,
+                        color="white" if m[i, j] > 0.6 * vmax else "black")
+    ax.grid(False)
+    return im
+
+
+def plot_group_similarity(corpus: Corpus, view, sims: dict[str, pd.DataFrame] | None = None):
+    """Groups × groups mean TF-IDF cosine between their reports in both views (within-group pairs on
+    the diagonal), one colour scale; at most ``view.max_panels`` groups (the rest pooled as ``other``).
+    ``sims``: ``{"tokens": table, "chars": table}`` of :func:`analysis.questions.compare.group_similarity`."""
+    from analysis.questions.compare import group_similarity
+
+    views = {"tokens": "TF-IDF cosine on word tokens", "chars": "TF-IDF cosine on character 2–3-grams"}
+    sims = sims or {v: group_similarity(corpus, view, v) for v in views}
+    g = len(next(iter(sims.values())))
+    vmax = max((float(np.nanmax(s.to_numpy(dtype=float))) for s in sims.values()
+                if np.isfinite(s.to_numpy(dtype=float)).any()), default=1.0)
+    side = 0.55 * g + 2.6
+    fig, axes = plt.subplots(1, 2, figsize=(2 * side + 1.5, side), squeeze=False)
+    im = None
+    for col, (v, title) in enumerate(views.items()):
+        ax = axes[0, col]
+        im = _group_heatmap(ax, sims[v], vmax, show_rows=col == 0)
+        ax.set_title(title, fontsize=10)
+    fig.suptitle(f"Mean similarity between the reports of two `{view.group_by}` groups (diagonal: pairs of "
+                 "different reports within a group)", x=0.01, ha="left", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 0.92, 1))
+    cax = fig.add_axes((0.935, 0.3, 0.012, 0.55))
+    fig.colorbar(im, cax=cax, label="mean cosine over pairs of reports")
+    data = pd.concat({v: s for v, s in sims.items()}, names=["view", "group"])
+    return with_data(fig, data)
+
+
+def plot_formula_groups(corpus: Corpus, formulas: pd.DataFrame, view, width: int = 48,
+                        long: pd.DataFrame | None = None):
+    """Formula × group: the share of each group's reports using each of the top formulas (whole
+    words), at most ``view.max_panels`` groups (the rest pooled as ``other``) and compare.yaml's
+    ``top_n`` formulas, every formula with its pinyin and gloss. ``long``: the shares
+    (:func:`analysis.questions.compare.formula_group_shares`, computed when not given)."""
+    from analysis.questions.compare import formula_group_shares
+
+    long = formula_group_shares(corpus, formulas, view) if long is None else long
+    wide = long.pivot(index="formula", columns="group", values="share")
+    wide = wide.reindex(index=list(dict.fromkeys(long["formula"])), columns=list(dict.fromkeys(long["group"])))
+    sizes = long.drop_duplicates("group").set_index("group")["n_reports"]
+    wide.columns = [f"{c} (n={int(sizes[c])})" for c in wide.columns]
+    labels = [_bounded_label(t, width, max_lines=3) for t in wide.index]
+    n_lines = sum(label.count("\n") + 1 for label in labels)
+    # at most 3 lines × top_n formulas: 25 formulas stay under 2,800 px high
+    fig, ax = plt.subplots(figsize=(5.5 + 0.75 * wide.shape[1], 0.17 * n_lines + 0.12 * len(wide) + 2.2))
+    im = _group_heatmap(ax, wide.rename(index=dict(zip(wide.index, labels))), 1.0, fmt="{:.0%}", cmap="Greens")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_xlabel(f"group (`{view.group_by}`)")
+    ax.set_ylabel("shared formula (ranked)")
+    ax.set_title("Shared formulas: share of each group's reports that use them", pad=10)
+    fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label="share of the group's reports")
+    fig.tight_layout()
+    return with_data(fig, long.set_index(["formula", "group"]), source="shared_formulas: doc_ids by group")
+
+
+def plot_group_pair_overlap(corpus: Corpus, view, long: pd.DataFrame | None = None):
+    """Groups × groups: the share of pairs of reports whose shingle overlap reaches the LSH threshold
+    (cells give the number of such pairs over the number of pairs); at most ``view.max_panels`` groups.
+    ``long``: :func:`analysis.questions.compare.group_pair_overlap` (computed when not given)."""
+    from analysis.questions.compare import group_pair_overlap, params
+
+    long = group_pair_overlap(corpus, view) if long is None else long
+    names = list(dict.fromkeys(list(long["group_a"]) + list(long["group_b"])))
+    share = pd.DataFrame(np.nan, index=names, columns=names)
+    count = pd.DataFrame("", index=names, columns=names)
+    for r in long.itertuples():
+        for a, b in ((r.group_a, r.group_b), (r.group_b, r.group_a)):
+            share.at[a, b] = r.share_over
+            count.at[a, b] = f"{r.n_over:,}/{r.n_pairs:,}" if r.n_pairs else ""
+    side = 0.7 * len(names) + 2.8
+    fig, ax = plt.subplots(figsize=(side + 2.2, side))
+    m = share.to_numpy(dtype=float)
+    vmax = float(np.nanmax(m)) if np.isfinite(m).any() and np.nanmax(m) > 0 else 1.0
+    im = ax.imshow(m, cmap="Oranges", vmin=0, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    for i in range(len(names)):
+        for j in range(len(names)):
+            if count.iat[i, j]:
+                ax.text(j, i, count.iat[i, j], ha="center", va="center", fontsize=6.5,
+                        color="white" if m[i, j] > 0.6 * vmax else "black")
+    ax.grid(False)
+    t = params(corpus.lexicon)["formulas"]["lsh_threshold"]
+    ax.set_title(f"Pairs of reports whose shingle Jaccard is at least {t}, by `{view.group_by}` group\n"
+                 "(cells: such pairs / all pairs; diagonal: pairs within a group)", fontsize=10)
+    fig.colorbar(im, ax=ax, fraction=0.045, pad=0.02, label="share of the pairs")
+    fig.tight_layout()
+    return with_data(fig, long.set_index(["group_a", "group_b"]), source="pair overlap (not a tidy table)")
