@@ -289,8 +289,13 @@ class Corpus:
 
     @property
     def labels(self) -> dict[str, str]:
-        """``doc_id -> label`` for figures (``萍乡 Pingxiang``)."""
-        return dict(zip(self.documents["doc_id"], self.documents["label"]))
+        """``doc_id -> label`` for figures (``萍乡 Pingxiang``): built once per documents table (a caller
+        reading it in a loop over reports stays linear); a copy, so callers may change it."""
+        cached = self.__dict__.get("_labels")
+        if cached is None or cached[0] is not self.documents:
+            cached = (self.documents, dict(zip(self.documents["doc_id"], self.documents["label"])))
+            self.__dict__["_labels"] = cached
+        return dict(cached[1])
 
     def text(self, doc_id: str) -> str:
         """The cleaned body text of one report (an index of the texts is built once per documents table,

@@ -282,6 +282,17 @@ def reading(corpus: Corpus, groups: pd.Series | None = None) -> str:
     return "\n\n".join(lines)
 
 
-BUNDLED_READING = """The reports are short (about 1,700 to 2,800 characters of body each), so any single count in later notebooks rests on a few dozen sentences per report. They are also not one genre in one form: two are traditional-script reposts with pinyin annotations (the Pingxiang suburb and Panjin reports), two are newspaper-style reports with a reporter's byline (Changsha County, Xinyang), and one is a portal repost without any line breaks (Pingxiang city). Sentence length differs by report partly because of how each outlet punctuates long enumerations, which is a property of the write-up, not necessarily of the speech.
-
-**What this can and cannot support.** These are journalistic summaries of meetings, not transcripts: what a report quotes, paraphrases or omits was chosen by the outlet. Differences between reports mix differences between governments with differences between outlets, years and campaign stages, and five reports cannot separate them."""
+BUNDLED_READING = (
+    'The reports are short (about 1,700 to 2,800 characters of body each), so any single count in later '
+    'notebooks rests on a few dozen sentences per report. They are also not one genre in one form: two '
+    'are traditional-script reposts with pinyin annotations (the Pingxiang suburb and Panjin reports), '
+    "two are newspaper-style reports with a reporter's byline (Changsha County, Xinyang), and one is a "
+    'portal repost without any line breaks (Pingxiang city). Sentence length differs by report partly '
+    'because of how each outlet punctuates long enumerations, which is a property of the write-up, not '
+    'necessarily of the speech.'
+    '\n\n'
+    '**What this can and cannot support.** These are journalistic summaries of meetings, not transcripts:'
+    ' what a report quotes, paraphrases or omits was chosen by the outlet. Differences between reports '
+    'mix differences between governments with differences between outlets, years and campaign stages, and'
+    ' five reports cannot separate them.'
+)
