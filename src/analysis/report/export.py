@@ -81,15 +81,22 @@ def _locate_rows(corpus: Corpus, rows: pd.DataFrame, surface_col: str, token_bou
     """``start``/``end`` (document offsets) of each row's ``surface_col`` in its sentence: the k-th row
     with the same sentence and surface gets the k-th occurrence (at a token start where
     ``token_bounded``); ``-1`` where it cannot be found."""
-    sents = _sentence_frame(corpus)
-    tok_starts = corpus.tokens.groupby(["doc_id", "sent_id"])["start"].agg(set)
+    se = corpus.sentences
+    sents = dict(zip(zip(se["doc_id"], se["sent_id"]), zip(se["start"], se["text"])))   # one lookup per row
+    tok = corpus.tokens
+    tok_starts = tok.groupby(["doc_id", "sent_id"], sort=False)["start"].agg(list).to_dict()
+    relative: dict = {}   # token starts relative to their sentence, made once per sentence that needs them
     keys = ["doc_id", "sent_id", "measure", surface_col] if "measure" in rows else ["doc_id", "sent_id", surface_col]
     nth = rows.groupby(keys, sort=False).cumcount()
     starts, ends = [], []
     for (doc, sid, surf), k, bounded in zip(rows[["doc_id", "sent_id", surface_col]].itertuples(index=False),
                                              nth, token_bounded):
-        s0, _, text = sents.loc[(doc, sid)]
-        allowed = {p - s0 for p in tok_starts.get((doc, sid), set())} if bounded else None
+        s0, text = sents[(doc, sid)]
+        allowed = None
+        if bounded:
+            allowed = relative.get((doc, sid))
+            if allowed is None:
+                allowed = relative[(doc, sid)] = {p - s0 for p in tok_starts.get((doc, sid), [])}
         pos = locate(text, surf, int(k), allowed)
         starts.append(s0 + pos if pos >= 0 else -1)
         ends.append(s0 + pos + len(surf) if pos >= 0 else -1)
