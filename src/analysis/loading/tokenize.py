@@ -12,6 +12,7 @@ function words (``stopwords_function.txt``) and generic bureaucratic words
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -67,9 +68,14 @@ get_tokenizer.cache_clear = _tokenizer.cache_clear  # type: ignore[attr-defined]
 def get_segmenter(lexicon_dir: Path = LEXICON_DIR, name: str | None = None):
     """The segmenter in force (``name`` or ``$ANALYSIS_SEGMENTER``) with the domain dictionary: its
     ``cut(text)`` is jieba's ``lcut(text, HMM=True)``. jieba itself is loaded only if needed."""
-    path = lexicon_dir / DICTIONARY_FILE
-    st = path.stat()
+    st = os.stat(_dictionary_path(lexicon_dir))   # one stat of a path joined once: a changed dictionary is seen
     return _segmenter_for(name or _segmenter.segmenter_name(), str(lexicon_dir), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _dictionary_path(lexicon_dir: Path) -> str:
+    """The domain dictionary's path in ``lexicon_dir`` as a string (joined once per folder)."""
+    return str(Path(lexicon_dir) / DICTIONARY_FILE)
 
 
 @lru_cache(maxsize=8)

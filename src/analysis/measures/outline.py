@@ -14,6 +14,7 @@ parallel items) and themes read the outline from here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 import numpy as np
 import pandas as pd
@@ -166,15 +167,54 @@ def outline(corpus: Corpus) -> pd.DataFrame:
     markers = _compiled_markers(corpus.lexicon)
     frame = frame_re(corpus.lexicon)
     mins = {m["style"]: int(m.get("min_items", 1)) for m in corpus.lexicon.yaml(OUTLINE_FILE)["markers"]}
-    frames = []
-    by_doc = dict(tuple(speech.groupby("doc_id", sort=False)))   # once, not a filter of the table per report
-    empty = speech.iloc[:0]
-    for doc_id, sents in corpus.sentences.groupby("doc_id", sort=False):
-        spk = by_doc.get(doc_id, empty).set_index("sent_id")
-        frames.append(_outline_doc(doc_id, sents.reset_index(drop=True), spk, markers, frame, mins, corpus.lexicon))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTLINE_COLUMNS)
+    # every table read once as plain arrays, split by report in first-appearance order (no filter of
+    # a table per report, no DataFrame built per report)
+    sentences = corpus.sentences
+    cols = {c: sentences[c].to_numpy(dtype=object) for c in ("sent_id", "para_id", "text", "start", "end")}
+    spk_cols = {c: speech[c].to_numpy(dtype=object) for c in ("sent_id", "attribution", "speaker", "role")}
+    spk_by_doc = dict(_doc_slices(speech["doc_id"]))
+    rows: list[dict] = []
+    spans: list[tuple[int, int]] = []   # each report's rows
+    for doc_id, idx in _doc_slices(sentences["doc_id"]):
+        sents = {c: v[idx].tolist() for c, v in cols.items()}
+        sidx = spk_by_doc.get(doc_id, idx[:0])
+        sid = spk_cols["sent_id"][sidx].tolist()
+        spk = {c: dict(zip(sid, spk_cols[c][sidx].tolist())) for c in ("attribution", "speaker", "role")}
+        got = _outline_doc(doc_id, sents, spk, markers, frame, mins, corpus.lexicon)
+        spans.append((len(rows), len(rows) + len(got)))
+        rows += got
+    out = _as_concatenated(pd.DataFrame(rows, columns=OUTLINE_COLUMNS), rows, spans)
     ints = ["level", "num", "n_items", "announced_count", "first_sent", "last_sent", "start", "end"]
     return out[OUTLINE_COLUMNS].astype({c: "int64" for c in ints})
+
+
+def _as_concatenated(out: pd.DataFrame, rows: list[dict], spans: list[tuple[int, int]]) -> pd.DataFrame:
+    """``out`` with the column types and empty cells of the table as built report by report and
+    concatenated: a text column is of type object when some report's table has it as object (a report
+    with no items, or one whose items all lack the value), its empty cells None in those reports and
+    NaN in the others; otherwise it is a string column."""
+    empty_doc = any(a == b for a, b in spans)
+    for col in out.columns:
+        if not (pd.api.types.is_string_dtype(out[col]) and out[col].dtype != object):
+            continue
+        whole = [a == b or all(rows[k][col] is None for k in range(a, b)) for a, b in spans]
+        if not (empty_doc or any(whole)):
+            continue
+        values = []
+        for (a, b), none_kept in zip(spans, whole):
+            values += [rows[k][col] if rows[k][col] is not None or none_kept else np.nan for k in range(a, b)]
+        out[col] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def _doc_slices(doc_ids: pd.Series):
+    """``(doc_id, row positions)`` per report, reports in order of first appearance, rows in table order
+    (what ``groupby("doc_id", sort=False)`` gives), from one stable sort."""
+    codes, uniques = pd.factorize(doc_ids, sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[codes >= 0], minlength=len(uniques)))])
+    for k, doc_id in enumerate(uniques):
+        yield doc_id, order[bounds[k]:bounds[k + 1]]
 
 
 def _openings(sents, markers, frame, lexicon) -> tuple[dict[int, dict], dict[int, int]]:
@@ -189,8 +229,10 @@ def _openings(sents, markers, frame, lexicon) -> tuple[dict[int, dict], dict[int
     return opened, counts
 
 
-def _outline_doc(doc_id, sents, spk, markers, frame, mins, lexicon) -> pd.DataFrame:
-    """The items of one report (see :func:`outline`): a stack of open lists, as in a reader's head."""
+def _outline_doc(doc_id, sents, spk, markers, frame, mins, lexicon) -> list[dict]:
+    """The rows of the items of one report (see :func:`outline`): a stack of open lists, as in a reader's
+    head. ``sents``: the report's sentences as column lists (``sent_id, para_id, text, start, end``);
+    ``spk``: ``attribution``, ``speaker``, ``role`` as ``sent_id -> value`` dicts."""
     opened, counts = _openings(sents, markers, frame, lexicon)
     para_of = dict(zip(sents["sent_id"], sents["para_id"]))
     para_end = {}
@@ -229,7 +271,7 @@ def _outline_doc(doc_id, sents, spk, markers, frame, mins, lexicon) -> pd.DataFr
         stack[pos]["items"].append(item)
         stack[pos]["last_num"] = it["num"]
         items.append(item)
-    close(int(sents["sent_id"].max()) + 1, 0)
+    close(int(max(sents["sent_id"])) + 1, 0)
     keep = [it for it in items if len(it["list"]["items"]) >= mins.get(it["style"], 1)]
     return _item_rows(doc_id, sents, keep, para_of, para_end, spk)
 
@@ -241,8 +283,9 @@ def _continues(lst: dict, item: dict) -> bool:
     return item["num"] == 0 or item["num"] == lst["last_num"] + 1
 
 
-def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> pd.DataFrame:
-    """Rows of :func:`outline` for the kept items: levels from the parent chain, extents."""
+def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> list[dict]:
+    """Rows of :func:`outline` for the kept items: levels from the parent chain, extents. Linear in the
+    items: the next item at the same level or above comes from one backward pass with a stack."""
     kept = {id(it) for it in items}
 
     def parent_of(it):
@@ -251,21 +294,34 @@ def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> pd.DataFrame:
             p = p["list"]["parent"]
         return p
 
+    parents = [parent_of(it) for it in items]
     level = {}
-    for it in items:  # parents come before their children
-        p = parent_of(it)
+    for it, p in zip(items, parents):  # parents come before their children
         level[id(it)] = 1 if p is None else level[id(p)] + 1
-    # the report's sentences as plain arrays and dicts, read once (no table lookups per item)
-    ids = sents["sent_id"].to_numpy()
-    texts = np.asarray(sents["text"].tolist() + [""], dtype=object)[:-1]
-    start_of = dict(zip(ids.tolist(), sents["start"].tolist()))
-    end_of = dict(zip(ids.tolist(), sents["end"].tolist()))
-    text_of = dict(zip(ids.tolist(), texts.tolist()))
-    speaker_of = spk["speaker"].to_dict() if "speaker" in spk else {}
-    role_of = spk["role"].to_dict() if "role" in spk else {}
+    levels = [level[id(it)] for it in items]
+    nxt_of: list[dict | None] = [None] * len(items)
+    stack: list[int] = []
+    for k in range(len(items) - 1, -1, -1):
+        while stack and levels[stack[-1]] > levels[k]:
+            stack.pop()
+        nxt_of[k] = items[stack[-1]] if stack else None
+        stack.append(k)
+    n_kept, rank = {}, {}
+    for it in items:
+        n_kept[id(it["list"])] = n_kept.get(id(it["list"]), 0) + 1
+    for it in {id(it["list"]): it["list"] for it in items}.values():
+        for n, o in enumerate(it["items"], start=1):
+            rank[id(o)] = n
+    ids = list(sents["sent_id"])
+    texts = list(sents["text"])
+    pos_of = {sid: k for k, sid in enumerate(ids)}
+    ordered = all(a < b for a, b in zip(ids, ids[1:]))
+    start_of = dict(zip(ids, sents["start"]))
+    end_of = dict(zip(ids, sents["end"]))
+    speaker_of, role_of = spk.get("speaker", {}), spk.get("role", {})
     rows = []
     for k, it in enumerate(items):
-        nxt = next((o for o in items[k + 1:] if level[id(o)] <= level[id(it)]), None)
+        nxt = nxt_of[k]
         last = it["list"]["end_sent"] if nxt is None else min(nxt["sent"] - 1, it["list"]["end_sent"])
         if nxt is not None and nxt["sent"] == it["sent"]:
             last = it["sent"]
@@ -273,19 +329,23 @@ def _item_rows(doc_id, sents, items, para_of, para_end, spk) -> pd.DataFrame:
             last = min(last, para_end[para_of[it["sent"]]])
         last = max(last, it["sent"])
         start = int(start_of[it["sent"]]) + it["offset"]
-        text = "".join(texts[(ids >= it["sent"]) & (ids <= last)])[it["offset"]:]
-        p = parent_of(it)
-        n_kept = sum(1 for o in it["list"]["items"] if id(o) in kept)
+        if ordered:   # sentences from the item's to ``last`` (ids ascending: one slice)
+            a = pos_of[it["sent"]]
+            b = bisect_right(ids, last, lo=a)
+            text = "".join(texts[a:b])[it["offset"]:]
+        else:
+            text = "".join(t for sid, t in zip(ids, texts) if it["sent"] <= sid <= last)[it["offset"]:]
+        p = parents[k]
         speaker, role = speaker_of.get(it["sent"]), role_of.get(it["sent"])
         rows.append({"doc_id": doc_id, "item_id": it["item_id"], "parent_id": p["item_id"] if p else "",
-                     "list_id": it["list"]["list_id"], "level": level[id(it)], "style": it["style"],
-                     "marker": it["marker"], "num": it["num"] or it["list"]["items"].index(it) + 1,
-                     "n_items": n_kept, "announced_count": int(it["list"]["announced"] or 0),
+                     "list_id": it["list"]["list_id"], "level": levels[k], "style": it["style"],
+                     "marker": it["marker"], "num": it["num"] or rank[id(it)],
+                     "n_items": n_kept[id(it["list"])], "announced_count": int(it["list"]["announced"] or 0),
                      "first_sent": it["sent"], "last_sent": last, "start": start,
-                     "end": int(end_of[last]), "heading": text_of[it["sent"]][it["offset"]:], "text": text,
+                     "end": int(end_of[last]), "heading": texts[pos_of[it["sent"]]][it["offset"]:], "text": text,
                      "speaker": None if speaker is None or pd.isna(speaker) else speaker,
                      "role": None if role is None or pd.isna(role) else role})
-    return pd.DataFrame(rows, columns=OUTLINE_COLUMNS)
+    return rows
 
 
 @memoised(OUTLINE_FILE, SPEAKERS_FILE)

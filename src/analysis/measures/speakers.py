@@ -228,7 +228,7 @@ def attribute_speakers(corpus: Corpus) -> pd.DataFrame:
     """
     lex = corpus.lexicon.yaml(SPEAKERS_FILE)
     people = known_speakers(corpus)
-    docs = corpus.documents.drop(columns="text").set_index("doc_id")   # once, not once per report
+    docs = _doc_fields(corpus)   # once, not once per report
     rows = []
     for doc_id, g in corpus.sentences.groupby("doc_id", sort=False):
         rows += _attribute_doc(doc_id, g, people.get(doc_id, {}), corpus, lex, docs)
@@ -246,22 +246,30 @@ def attribute_speakers(corpus: Corpus) -> pd.DataFrame:
     return out.astype({"relayed_by": "str"})
 
 
+def _doc_fields(corpus: Corpus) -> dict[str, dict]:
+    """``field -> doc_id -> value`` for the metadata fields the attribution reads (``main_speaker``,
+    ``chair``; fields the documents lack are left out), read once per corpus."""
+    docs = corpus.documents
+    return {f: dict(zip(docs["doc_id"].tolist(), docs[f].tolist())) for f in ("main_speaker", "chair")
+            if f in docs}
+
+
 def _leading_official(doc_id: str, people: dict[str, _Speaker], corpus: Corpus,
-                      docs: pd.DataFrame | None = None) -> _Speaker | None:
+                      docs: dict[str, dict] | None = None) -> _Speaker | None:
     """The official whose speech the meeting's voice paraphrases: the main speaker, else the chair
-    (``docs``: the documents indexed by doc_id, if already at hand)."""
-    docs = corpus.documents.set_index("doc_id") if docs is None else docs
+    (``docs``: :func:`_doc_fields`, if already at hand)."""
+    docs = _doc_fields(corpus) if docs is None else docs
     for field in ("main_speaker", "chair"):
-        name = docs.at[doc_id, field] if field in docs else None
+        name = docs[field][doc_id] if field in docs else None
         if isinstance(name, str) and name in people:
             return people[name]
     return None
 
 
 def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker], corpus: Corpus,
-                   lex: dict, docs: pd.DataFrame) -> list[dict]:
+                   lex: dict, docs: dict[str, dict]) -> list[dict]:
     """Speaker attribution for the sentences of one report (see :func:`attribute_speakers`): its rows
-    (``docs``: the documents indexed by doc_id)."""
+    (``docs``: :func:`_doc_fields`)."""
     names = list(people)
     attr_re = _attribution_re(names, lex)
     name_re = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))) if names else None
@@ -269,22 +277,22 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
     pronouns = {p["pronoun"] for p in lex["pronouns"]}
     non_speech = [re.compile(p["pattern"]) for p in lex["non_speech"]]
     relay_re = re.compile(lex["relay"]["signal"])
-    main = docs.at[doc_id, "main_speaker"] if "main_speaker" in docs else ""
+    main = docs["main_speaker"][doc_id] if "main_speaker" in docs else ""
     leader = _leading_official(doc_id, people, corpus, docs)
     current, relay, last_name, relayer = None, None, None, None  # relay: (speaker name or None, relayer)
     rows = []
-    for r in sents.itertuples():
-        m = attr_re.search(r.text)
-        row = {"doc_id": doc_id, "para_id": r.para_id, "sent_id": r.sent_id, "cue": ""}
-        mentions = [x.group(0) for x in name_re.finditer(r.text)] if name_re else []
-        if name_re and lex["relay"]["relayer_verb"] in r.text:
-            before = r.text.split(lex["relay"]["relayer_verb"], 1)[0]
+    for para_id, sent_id, text in zip(sents["para_id"].tolist(), sents["sent_id"].tolist(), sents["text"].tolist()):
+        m = attr_re.search(text)
+        row = {"doc_id": doc_id, "para_id": para_id, "sent_id": sent_id, "cue": ""}
+        mentions = [x.group(0) for x in name_re.finditer(text)] if name_re else []
+        if name_re and lex["relay"]["relayer_verb"] in text:
+            before = text.split(lex["relay"]["relayer_verb"], 1)[0]
             found = name_re.findall(before)
             relayer = found[-1] if found else relayer
         if m and not (m.group("who") in pronouns and not (last_name or mentions)):
             who = m.group("who")
             if who in pronouns:
-                prior = name_re.findall(r.text[: m.start()]) if name_re else []
+                prior = name_re.findall(text[: m.start()]) if name_re else []
                 who = prior[-1] if prior else last_name
             current = _voice(who, voices[who], leader) if who in voices else people[who]
             if relay and relay[0] not in (None, current.name):
@@ -292,12 +300,12 @@ def _attribute_doc(doc_id: str, sents: pd.DataFrame, people: dict[str, _Speaker]
             elif relay and relay[0] is None:
                 relay = (current.name, relay[1])
             row.update(cue=m.group("frame") or m.group("verb"), attribution="explicit")
-        elif relay_re.search(r.text):
-            inside = name_re.findall(r.text) if name_re else []
+        elif relay_re.search(text):
+            inside = name_re.findall(text) if name_re else []
             relay = (inside[-1] if inside else None, relayer or main)
             current = None
             row["attribution"] = "none"
-        elif any(p.search(r.text) for p in non_speech):
+        elif any(p.search(text) for p in non_speech):
             current, relay = None, None
             row["attribution"] = "none"
         else:
@@ -362,17 +370,28 @@ def directives_by_speaker_level(corpus: Corpus) -> pd.DataFrame:
     s = spk.merge(sd, on=["doc_id", "sent_id"])
     s = s[s["strength"] > 0].copy()
     s["speaker_level"] = s["speaker_level"].where(s["speaker"].notna(), "narration").fillna("unknown")
-    s["who"] = [_who(r) for r in s.itertuples()]
-    docs = corpus.documents.set_index("doc_id")
-    rows = []
-    for p in pairs.itertuples():
-        for doc_id in (p.higher, p.lower):
-            d = s[s["doc_id"] == doc_id]
-            for level, g in d.groupby("speaker_level", sort=False):
-                rows.append({"city": p.city, "doc_id": doc_id, "report_level": docs.at[doc_id, "admin_level"],
-                             "speaker_level": level, "speakers": "、".join(dict.fromkeys(g["who"])),
-                             "n_directive_sentences": len(g), "n_report_directive_sentences": len(d),
-                             "share": round(len(g) / len(d), 3) if len(d) else 0.0})
+    s["who"] = [_who(r) for r in s[["speaker", "relayed", "office", "relayed_by", "paraphrase_of"]]
+                .itertuples(index=False)]
+    report_level = dict(zip(corpus.documents["doc_id"], corpus.documents["admin_level"]))
+    # each report's groups, computed once from one pass over the directive sentences (a report is in
+    # several pairs; only its first appearance survives the drop_duplicates below)
+    groups: dict[str, list[tuple[str, list[str]]]] = {}
+    for doc_id, level, who in zip(s["doc_id"].tolist(), s["speaker_level"].tolist(), s["who"].tolist()):
+        levels = groups.setdefault(doc_id, {})
+        levels.setdefault(level, []).append(who)
+    rows, seen = [], set()
+    for city, higher, lower in zip(pairs["city"].tolist(), pairs["higher"].tolist(), pairs["lower"].tolist()):
+        for doc_id in (higher, lower):
+            if doc_id in seen:
+                continue
+            seen.add(doc_id)
+            by_level = groups.get(doc_id, {})
+            n = sum(len(w) for w in by_level.values())
+            for level, who in by_level.items():
+                rows.append({"city": city, "doc_id": doc_id, "report_level": report_level[doc_id],
+                             "speaker_level": level, "speakers": "、".join(dict.fromkeys(who)),
+                             "n_directive_sentences": len(who), "n_report_directive_sentences": n,
+                             "share": round(len(who) / n, 3) if n else 0.0})
     return pd.DataFrame(rows, columns=cols).drop_duplicates(["doc_id", "speaker_level"]).reset_index(drop=True)
 
 
