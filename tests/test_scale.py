@@ -41,12 +41,13 @@ def scaled(tmp_path_factory):
     corpus = load_corpus(root, progress=False)
     write_processed(corpus)
     t["load"] = time.perf_counter()
+    (out / "notebooks").mkdir(parents=True)
     done = run_every_notebook({CORPUS_ENV: str(root), OUTPUT_ENV: str(out)}, out / "notebooks")
     t["notebooks"] = time.perf_counter()
     export_site([p for p, _ in done], out=out / "site", figures=out / "figures", corpus=corpus)
     t["site"] = time.perf_counter()
     timings = {k: round(t[k] - t[prev], 1) for prev, k in zip(["start", "load", "notebooks"], ["load", "notebooks", "site"])}
-    print(f"\n2,000 reports: {timings}")
+    print(f"\n2,000 reports: {timings}", flush=True)
     return corpus, out, done
 
 

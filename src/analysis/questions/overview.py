@@ -241,14 +241,6 @@ def date_note(corpus: Corpus) -> str:
             "reports in time inherits the uncertainty of the inferred and unknown ones.")
 
 
-def size_caption(per_report: bool) -> str:
-    """The caption of figure ``01_corpus_size`` for the view drawn."""
-    if per_report:
-        return "*Figure `01_corpus_size`: body length per report (left) and the distribution of sentence lengths (right).*"
-    return ("*Figure `01_corpus_size`: body length of the reports by group: a dot (or, for many reports, a box) per "
-            "report and the group mean with a bootstrap interval over reports.*")
-
-
 def reading(corpus: Corpus, groups: pd.Series | None = None) -> str:
     """The notebook's reading: the bundled five described by hand (only on them); elsewhere computed
     from the corpus (lengths, scripts, encodings, date bases and, with ``groups``, group sizes)."""
