@@ -69,12 +69,7 @@ def keyness_table(corpus: Corpus) -> pd.DataFrame:
     cols = ["report", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "per_1k", "per_1k_rest",
             "g2", "p_value", "log_ratio", "expected", "low_expected"]
     out = out[cols].copy()
-    for col in ("per_1k", "per_1k_rest", "expected"):
-        out[col] = out[col].round(2)
-    out["g2"] = out["g2"].round(1)
-    out["log_ratio"] = out["log_ratio"].round(2)
-    out["p_value"] = out["p_value"].map(lambda v: f"{v:.1e}")
-    return out
+    return _rounded_keyness(out)
 
 
 # ============================================================================================
@@ -949,6 +944,16 @@ def group_key_terms(corpus: Corpus, view) -> pd.DataFrame:
     return top.reset_index(drop=True)
 
 
+def _rounded_keyness(out: pd.DataFrame) -> pd.DataFrame:
+    """A keyness table rounded for reading: rates and expected counts to 2 places, G² to 1, p in e-notation."""
+    for col in ("per_1k", "per_1k_rest", "expected"):
+        out[col] = out[col].round(2)
+    out["g2"] = out["g2"].round(1)
+    out["log_ratio"] = out["log_ratio"].round(2)
+    out["p_value"] = out["p_value"].map(lambda v: f"{v:.1e}")
+    return out
+
+
 def group_keyness_table(corpus: Corpus, view) -> pd.DataFrame:
     """Top key terms per group for display: pooled counts with denominators, rates, G², log ratio, the
     number of the group's reports using the term (dispersion) and the low-expected flag."""
@@ -956,12 +961,7 @@ def group_keyness_table(corpus: Corpus, view) -> pd.DataFrame:
     cols = ["group", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "per_1k", "per_1k_rest", "g2",
             "p_value", "log_ratio", "n_reports_using", "n_reports", "expected", "low_expected"]
     out = top[cols].copy()
-    for col in ("per_1k", "per_1k_rest", "expected"):
-        out[col] = out[col].round(2)
-    out["g2"] = out["g2"].round(1)
-    out["log_ratio"] = out["log_ratio"].round(2)
-    out["p_value"] = out["p_value"].map(lambda v: f"{v:.1e}")
-    return out
+    return _rounded_keyness(out)
 
 
 def pooling_note(corpus: Corpus, view) -> str:

@@ -307,6 +307,17 @@ def _glossed_label(term: str, width: int = 46) -> str:
     return "\n".join(lines)
 
 
+def _g2_scale(fig, norm, shade, g2max: float, label: str, bottom: float, height: float) -> None:
+    """Lay out a keyness figure above ``bottom`` and add its G² colour bar and the hatch legend."""
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    cax = fig.add_axes((0.30, 0.012, 0.30, height))
+    fig.colorbar(ScalarMappable(norm=norm, cmap=ListedColormap([shade(g) for g in np.linspace(0, g2max, 256)])),
+                 cax=cax, orientation="horizontal", label=label)
+    fig.legend(handles=[Patch(facecolor="white", edgecolor="#555555", hatch="////",
+                              label="expected count < 5: G² unreliable")],
+               loc="lower left", bbox_to_anchor=(0.64, 0.0), frameon=False, fontsize=8)
+
+
 def plot_keyness(corpus: Corpus, width: int = 46):
     """One panel per report: log ratio of its top key terms (bar length), shaded by G² on one
     scale for all panels (the strength of the evidence), hatched where the expected count is
@@ -341,13 +352,7 @@ def plot_keyness(corpus: Corpus, width: int = 46):
     fig.suptitle("Distinctive vocabulary: each report's top key terms by G²\n(bar length = log ratio; shade = G², "
                  "one scale for all reports; hatched = expected count < 5; labels: count in report vs in the rest)",
                  x=0.01, ha="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    cax = fig.add_axes((0.30, 0.012, 0.30, 0.012))
-    fig.colorbar(ScalarMappable(norm=norm, cmap=ListedColormap([shade(g) for g in np.linspace(0, g2max, 256)])),
-                 cax=cax, orientation="horizontal", label="G² (log-likelihood against the other reports)")
-    fig.legend(handles=[Patch(facecolor="white", edgecolor="#555555", hatch="////",
-                              label="expected count < 5: G² unreliable")],
-               loc="lower left", bbox_to_anchor=(0.64, 0.0), frameon=False, fontsize=8)
+    _g2_scale(fig, norm, shade, g2max, "G² (log-likelihood against the other reports)", bottom=0.05, height=0.012)
     data = top.assign(report=top["doc_id"].map(corpus.labels))[
         ["doc_id", "report", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "g2", "log_ratio",
          "expected", "low_expected"]].round(4)
@@ -809,13 +814,7 @@ def plot_group_keyness(corpus: Corpus, view, width: int = 40, top: pd.DataFrame 
                  f"rest; {shown})\n(bar length = log ratio; shade = G², one scale; hatched = expected count < 5; "
                  "labels: count in group vs in the rest; reports of the group using the term)",
                  x=0.01, ha="left", fontsize=10)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    cax = fig.add_axes((0.30, 0.012, 0.30, 0.010))
-    fig.colorbar(ScalarMappable(norm=norm, cmap=ListedColormap([shade(g) for g in np.linspace(0, g2max, 256)])),
-                 cax=cax, orientation="horizontal", label="G² (pooled group against the rest of the corpus)")
-    fig.legend(handles=[Patch(facecolor="white", edgecolor="#555555", hatch="////",
-                              label="expected count < 5: G² unreliable")],
-               loc="lower left", bbox_to_anchor=(0.64, 0.0), frameon=False, fontsize=8)
+    _g2_scale(fig, norm, shade, g2max, "G² (pooled group against the rest of the corpus)", bottom=0.04, height=0.010)
     data = top[["group", "term", "count", "n_tokens", "count_rest", "n_tokens_rest", "g2", "log_ratio",
                 "n_reports_using", "n_reports", "expected", "low_expected"]].round(4)
     with_data(fig, data.set_index(["group", "term"]), source="keyness: pooled by group of reports")
