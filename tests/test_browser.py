@@ -78,7 +78,7 @@ def test_every_page_renders_offline_without_errors(browser):
                 page_problems.append(f"Chinese text not drawn with a CJK font: {fonts}")
             if page_problems:
                 problems[path.relative_to(out).as_posix()] = page_problems
-            if path.name == "index.html":
+            if path == out / "index.html":
                 assert len(images) == len(notebook_paths())  # one thumbnail per notebook
         finally:
             context.close()
